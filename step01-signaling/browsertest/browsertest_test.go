@@ -73,3 +73,37 @@ func TestLogWait(t *testing.T) {
 		t.Error("matcher ignores attribute values")
 	}
 }
+
+// TestNAT checks that a UDP datagram through the NAT arrives from
+// NATAddress, and that the answer finds its way back.
+func TestNAT(t *testing.T) {
+	if !InPrivateNetwork(t) {
+		return
+	}
+	NAT(t, 15000)
+	srv, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 15000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c, err := net.DialUDP("udp4", nil, srv.LocalAddr().(*net.UDPAddr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.Write([]byte("hello"))
+	buf := make([]byte, 16)
+	srv.SetReadDeadline(time.Now().Add(2 * time.Second))
+	_, from, err := srv.ReadFromUDP(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if from.IP.String() != NATAddress || from.Port == 0 {
+		t.Errorf("datagram arrived from %v, want %s", from, NATAddress)
+	}
+	srv.WriteToUDP([]byte("back"), from)
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	if n, err := c.Read(buf); err != nil || string(buf[:n]) != "back" {
+		t.Errorf("answer through the NAT: %q, %v", buf[:n], err)
+	}
+}

@@ -136,6 +136,10 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 	}
 	b.WriteByte('\n')
 	for _, a := range h2.block {
+		if len(h2.block) > 1 { // say which value each block is
+			b.WriteString(paint(c, dim, blockIndent+"│ "+a.Key+":"))
+			b.WriteByte('\n')
+		}
 		for _, line := range strings.Split(strings.TrimRight(a.Value.String(), "\r\n"), "\n") {
 			b.WriteString(paint(c, dim, blockIndent+"│ "))
 			b.WriteString(strings.TrimRight(line, "\r"))

@@ -54,6 +54,15 @@ func TestFormatAndParse(t *testing.T) {
 	if strings.Contains(buf.String(), "\x1b[") {
 		t.Error("colour written with colour off")
 	}
+
+	// Two multi-line values: each block says which it is.
+	buf.Reset()
+	log.Info("exchange", "request", "a\nb", "response", "c\nd")
+	blocks := strings.Join(strings.Split(buf.String(), "\n")[1:], "\n")
+	wantBlocks := blockIndent + "│ request:\n" + blockIndent + "│ a\n" + blockIndent + "│ b\n" + blockIndent + "│ response:\n" + blockIndent + "│ c\n" + blockIndent + "│ d\n"
+	if blocks != wantBlocks {
+		t.Errorf("blocks:\n%s\nwant:\n%s", blocks, wantBlocks)
+	}
 }
 
 func TestColourOnlyWhenAsked(t *testing.T) {

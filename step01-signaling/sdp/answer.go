@@ -148,9 +148,11 @@ func attrValue(l Line) (string, error) {
 }
 
 // iceCredentials reads a=ice-ufrag and a=ice-pwd, media level else session
-// level. The browser's ufrag comes back in the USERNAME of its STUN checks,
-// and its password keys our responses' MESSAGE-INTEGRITY (RFC 8445 §7.2.2,
-// §7.3).
+// level. The browser's ufrag is the second half of the USERNAME of its STUN
+// checks, "<our ufrag>:<its ufrag>". Its password keys only the checks sent
+// to the browser (RFC 8445 §7.2.2: a request and its response both use the
+// password of the agent that receives the request), which an ICE-lite
+// server never sends; it is still required and checked (JSEP §5.8.3).
 func (r *answerReader) iceCredentials() error {
 	for _, field := range []struct {
 		name   string
@@ -292,7 +294,7 @@ func (r *answerReader) direction() error {
 			return nil
 		}
 	}
-	r.a.Direction = "sendonly"
+	r.a.Direction = "sendrecv"
 	return nil
 }
 

@@ -64,6 +64,8 @@ var firefoxAnswer = strings.Join([]string{
 	"a=end-of-candidates",
 	"a=extmap:1 urn:ietf:params:rtp-hdrext:sdes:mid",
 	"a=extmap:2/sendonly urn:ietf:params:rtp-hdrext:csrc-audio-level vad=on",
+	"a=extmap:4096 urn:ietf:params:rtp-hdrext:toffset",
+	"a=extmap:4096 http://example.com/082005/ext.htm#ttime",
 	"a=fmtp:96 max-fs=12288;max-fr=60",
 	"a=ice-pwd:4a1c0f6e9b2d8e7f3a5c1b0d9e8f7a6b",
 	"a=ice-ufrag:7c3e9a1f",
@@ -131,6 +133,8 @@ func TestParseAnswerFirefox(t *testing.T) {
 		Extmaps: []Extmap{
 			{ID: 1, URI: "urn:ietf:params:rtp-hdrext:sdes:mid"},
 			{ID: 2, Direction: "sendonly", URI: "urn:ietf:params:rtp-hdrext:csrc-audio-level", Attributes: "vad=on"},
+			{ID: 4096, URI: "urn:ietf:params:rtp-hdrext:toffset"}, // the extended range may repeat (RFC 8285 §7)
+			{ID: 4096, URI: "http://example.com/082005/ext.htm#ttime"},
 		},
 		Candidates: []Candidate{
 			{Foundation: "0", Component: 1, Transport: "UDP", Priority: 2122187007, Address: "192.168.1.20", Port: 53207, Type: "host"},
@@ -194,6 +198,11 @@ func TestParseAnswerPreferredFingerprint(t *testing.T) {
 	if a.Fingerprint.Algorithm != "sha-256" {
 		t.Errorf("picked %s, want sha-256, our most preferred", a.Fingerprint.Algorithm)
 	}
+	// Two certificates hashed alike (RFC 8122 §5.1): the first line wins.
+	second := "a=fingerprint:sha-256 " + strings.Repeat("EF:", 31) + "01"
+	if a, err := ParseAnswer(strings.Replace(text, sha512, sha512+"\r\n"+second, 1)); err != nil || !strings.HasPrefix(a.Fingerprint.Value, "21:E0") {
+		t.Errorf("with two sha-256 fingerprints got %v, %v; want the first", a.Fingerprint, err)
+	}
 	text = strings.Replace(text, "a=fingerprint:sha-256", "a=fingerprint:md5", 1)
 	text = strings.Replace(text, "21:E0:05:9D:EF:2B:1F:63:DE:F4:CE:00:55:3A:EF:BC:F1:45:37:C6:2D:58:32:4C:AA:C2:00:42:5D:8E:B9:1C", "21:E0", 1)
 	if a, err = ParseAnswer(text); err != nil {
@@ -255,6 +264,8 @@ func TestParseAnswerErrors(t *testing.T) {
 		{"no rtcp-mux", edit(t, "a=rtcp-mux", ""), "no a=rtcp-mux in the video section"},
 		{"ssrc", edit(t, "a=ssrc:2231627014 cname:4TOk42mSjXCkVIa6", "a=ssrc:4294967296 cname:x"), "a=ssrc:4294967296 cname:x: want <ssrc-id 0 to 2^32-1>"},
 		{"extmap id 0", edit(t, "a=rtcp-rsize", "a=rtcp-rsize\r\na=extmap:0 urn:x:y"), "ID 0 is outside 1-255 and 4096-4351"},
+		{"extmap id 256", edit(t, "a=rtcp-rsize", "a=rtcp-rsize\r\na=extmap:256 urn:x:y"), "ID 256 is outside 1-255 and 4096-4351"},
+		{"extmap id 4352", edit(t, "a=rtcp-rsize", "a=rtcp-rsize\r\na=extmap:4352 urn:x:y"), "ID 4352 is outside"},
 		{"extmap id twice", edit(t, "a=rtcp-rsize", "a=rtcp-rsize\r\na=extmap:3 urn:x:y\r\na=extmap:3 urn:x:z"), "a=extmap ID 3 used twice"},
 		{"extmap uri", edit(t, "a=rtcp-rsize", "a=rtcp-rsize\r\na=extmap:3 toffset"), `"toffset" is not an absolute URI`},
 		{"extmap direction", edit(t, "a=rtcp-rsize", "a=rtcp-rsize\r\na=extmap:3/send urn:x:y"), `direction "send" is not sendonly`},

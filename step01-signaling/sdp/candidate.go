@@ -58,9 +58,10 @@ type Extension struct {
 //
 // Addresses may be IPv4, IPv6 or an mDNS name ending in ".local", which
 // browsers use to hide private host addresses from the page
-// (draft-ietf-mmusic-mdns-ice-candidates). Other domain names are refused:
+// (draft-ietf-mmusic-mdns-ice-candidates). Other domain names are an error:
 // RFC 8839 §5.1 says an agent MUST NOT generate FQDN candidates and MUST
-// ignore the ones it receives.
+// ignore the ones it receives, so a caller reading trickled candidates can
+// log such an error and skip the candidate.
 func ParseCandidate(s string) (Candidate, error) {
 	c, err := parseCandidate(s)
 	if err != nil {

@@ -19,15 +19,22 @@
 //   - Media: the offer says a=recvonly, so the answer must say a=sendonly
 //     (or sendrecv): the browser sends VP8 (RFC 7741) over SRTP.
 //
-// The package has three layers, one file per concern:
+// The package has three layers, one file per concern. The generic SDP
+// syntax, which knows nothing of WebRTC:
 //
 //	parse.go       RFC 8866 §5, §9: lines, sections, line order, limits
 //	syntax.go      RFC 8866 §5.1-§5.14, §9: the fields of v= o= s= t= c= b= m=
 //	attribute.go   RFC 8866 §5.13: a=<name>[:<value>] lookups; writing SDP back
+//
+// the grammars of the attributes WebRTC uses:
+//
 //	candidate.go   RFC 8839 §5.1: a=candidate
 //	fingerprint.go RFC 8122 §5: a=fingerprint
 //	ice.go         RFC 8839 §5.4: a=ice-ufrag, a=ice-pwd
 //	rtp.go         RFC 8866 §6.6 a=rtpmap, RFC 8285 §8 a=extmap, RFC 5576 §4.1 a=ssrc
+//
+// and the offer and answer of this server:
+//
 //	offer.go       JSEP §5.2.1: the offer the server sends
 //	answer.go      JSEP §5.8: parsing and verifying the browser's answer
 //	answer_rtp.go  the RTP part of the answer: VP8 payload type, SSRCs, extmaps

@@ -101,6 +101,10 @@ func (o *Offer) check() error {
 //	a=candidate:...                      RFC 8839 §5.1, one per candidate
 //	a=end-of-candidates                  RFC 8840 §8.1, when there are any
 //
+// a=ice-lite is the one line no browser would write: JSEP §5.2.1 forbids a
+// browser to offer it, and §5.1.1 requires a browser to "properly handle
+// remote endpoints that use ICE-lite".
+//
 // The m= port is always 9 and the c= address always 0.0.0.0, even when
 // candidates follow. RFC 8840 §4.1.1 writes these "default" values when no
 // candidate is known yet, and with ICE they carry no information: JSEP

@@ -57,7 +57,15 @@ type harness struct {
 	srv   *Server
 	http  *httptest.Server
 	media *fakeMedia
-	log   *strings.Builder
+	logMu sync.Mutex
+	log   strings.Builder
+}
+
+// logText returns what the server has logged so far.
+func (h *harness) logText() string {
+	h.logMu.Lock()
+	defer h.logMu.Unlock()
+	return h.log.String()
 }
 
 func newHarness(t *testing.T, change func(*config.Signaling)) *harness {
@@ -66,9 +74,8 @@ func newHarness(t *testing.T, change func(*config.Signaling)) *harness {
 	if change != nil {
 		change(&cfg)
 	}
-	h := &harness{media: &fakeMedia{answered: make(chan *Session, 10)}, log: &strings.Builder{}}
-	var mu sync.Mutex
-	w := writerFunc(func(p []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return h.log.Write(p) })
+	h := &harness{media: &fakeMedia{answered: make(chan *Session, 10)}}
+	w := writerFunc(func(p []byte) (int, error) { h.logMu.Lock(); defer h.logMu.Unlock(); return h.log.Write(p) })
 	h.srv = New(Options{
 		Config:      cfg,
 		Fingerprint: sdp.Fingerprint{Algorithm: "sha-256", Value: strings.TrimSuffix(strings.Repeat("AB:", 32), ":")},
@@ -247,10 +254,10 @@ func TestBadMessages(t *testing.T) {
 		case s := <-h.media.answered:
 			got[s.ID] = true
 		case <-time.After(5 * time.Second):
-			t.Fatalf("answers accepted: %v; log:\n%s", got, h.log)
+			t.Fatalf("answers accepted: %v; log:\n%s", got, h.logText())
 		}
 	}
-	if !strings.Contains(h.log.String(), "browser candidate") {
+	if !strings.Contains(h.logText(), "browser candidate") {
 		t.Error("the trickled candidate was not logged")
 	}
 }

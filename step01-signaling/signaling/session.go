@@ -2,7 +2,6 @@ package signaling
 
 import (
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -65,8 +64,12 @@ func (s *Session) run() {
 		s.Close("offer: " + err.Error())
 		return
 	}
-	go s.keepAlive()
 	max := s.srv.opt.Config.MaxMessageBytes
+	// gorilla closes a socket whose message exceeds the read limit: a hard
+	// bound on what one message may cost, above the soft limit checked below.
+	s.conn.SetReadLimit(int64(16 * max))
+	s.conn.SetPongHandler(func(string) error { return s.conn.SetReadDeadline(time.Now().Add(readTimeout)) })
+	go s.keepAlive()
 	for {
 		s.conn.SetReadDeadline(time.Now().Add(readTimeout))
 		kind, r, err := s.conn.NextReader()
@@ -82,7 +85,7 @@ func (s *Session) run() {
 		}
 		if len(data) > max {
 			// Drain the rest so the next message starts cleanly; gorilla's
-			// read limit (see keepAlive) ends a socket that sends without end.
+			// read limit ends a socket that sends without end.
 			if _, err := io.Copy(io.Discard, r); err != nil {
 				s.Close(closeReason(err))
 				return
@@ -136,10 +139,11 @@ func (s *Session) handle(data []byte) {
 // sendOffer writes the offer: fresh ICE credentials, the certificate's
 // fingerprint, and whatever the media layers add.
 func (s *Session) sendOffer() error {
+	ufrag, pwd := sdp.NewICECredentials()
 	s.Offer = &sdp.Offer{
 		SessionID:   randomSessionID(),
-		Ufrag:       randomICEChars(6),  // 8 characters
-		Pwd:         randomICEChars(18), // 24 characters
+		Ufrag:       ufrag,
+		Pwd:         pwd,
 		Fingerprint: s.srv.opt.Fingerprint,
 		PayloadType: VP8PayloadType,
 		MID:         "0",
@@ -239,11 +243,9 @@ func writeJSON(conn *websocket.Conn, v any) error {
 	return conn.WriteJSON(v)
 }
 
-// keepAlive pings the browser so a vanished one is noticed, and bounds what a
-// single message may cost: gorilla closes a socket whose message exceeds this.
+// keepAlive pings the browser so that a vanished one is noticed: its pongs
+// extend the read deadline (see run).
 func (s *Session) keepAlive() {
-	s.conn.SetReadLimit(int64(16 * s.srv.opt.Config.MaxMessageBytes))
-	s.conn.SetPongHandler(func(string) error { return s.conn.SetReadDeadline(time.Now().Add(readTimeout)) })
 	t := time.NewTicker(pingEvery)
 	defer t.Stop()
 	for {
@@ -301,14 +303,6 @@ func closeReason(err error) string {
 		return "closed by the server"
 	}
 	return err.Error()
-}
-
-// randomICEChars returns n random bytes as base64 without padding: the
-// base64 alphabet is exactly RFC 8445 §5.3's ice-char (ALPHA / DIGIT / "+" / "/").
-func randomICEChars(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return base64.RawStdEncoding.EncodeToString(b)
 }
 
 // randomSessionID is the o= line's sess-id: RFC 8866 §5.2 suggests an NTP

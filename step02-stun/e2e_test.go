@@ -1,0 +1,111 @@
+package main
+
+import (
+	"flag"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"nutsandbolts/step02-stun/browsertest"
+	"nutsandbolts/step02-stun/config"
+	"nutsandbolts/step02-stun/logging"
+)
+
+var updateDocs = flag.Bool("update-docs", false, "rewrite this step's log transcript in docs/ from the browser test's real log")
+
+// chapter is this step's docs chapter, whose transcript the browser test checks.
+const chapter = "../docs/02-stun.md"
+
+// runServer starts the program with its default configuration, inside the
+// test's private network namespace, logging into a Log the test can wait on.
+func runServer(t *testing.T) *browsertest.Log {
+	t.Helper()
+	logs := &browsertest.Log{}
+	log := slog.New(logging.New(logs, slog.LevelInfo, false))
+	p, err := start(config.Default(), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.close)
+	return logs
+}
+
+// TestChromium is step 1 end to end: the page gets the camera, takes the
+// server's offer, answers, and its signaling state becomes stable.
+func TestChromium(t *testing.T) {
+	if !browsertest.InPrivateNetwork(t) {
+		return
+	}
+	browsertest.NAT(t, 15000)
+	logs := runServer(t)
+	b := browsertest.StartChromium(t, "http://127.0.0.1:8080/?autostart=1")
+	logs.Wait(t, 30*time.Second, "the answer to be accepted", browsertest.Is("sdp", "answer accepted"))
+	logs.Wait(t, 10*time.Second, "signaling state stable", browsertest.Is("ws", "browser state", "signaling", "stable"))
+	t.Logf("Chromium: page open to answer accepted and signaling stable in %v", time.Since(b.Started).Round(time.Millisecond))
+	logs.Wait(t, 10*time.Second, "a Binding request from the browser", browsertest.Is("stun", "Binding request answered"))
+	logs.Wait(t, 10*time.Second, "the end of candidate gathering", browsertest.Is("sdp", "browser finished gathering candidates"))
+	logs.Wait(t, 1*time.Second, "a server-reflexive candidate", browsertest.Is("sdp", "browser candidate", "type", "srflx", "address", browsertest.NATAddress))
+	b.Stop()
+	logs.Wait(t, 10*time.Second, "the session to close", browsertest.Is("ws", "session closed"))
+	checkTranscript(t, logs.String())
+}
+
+// TestFirefox is the same with Firefox, when it is installed.
+func TestFirefox(t *testing.T) {
+	if !browsertest.HaveFirefox() {
+		t.Skip("Firefox is not installed")
+	}
+	if !browsertest.InPrivateNetwork(t) {
+		return
+	}
+	browsertest.NAT(t, 15000)
+	logs := runServer(t)
+	b := browsertest.StartFirefox(t, "http://127.0.0.1:8080/?autostart=1")
+	logs.Wait(t, 60*time.Second, "the answer to be accepted", browsertest.Is("sdp", "answer accepted"))
+	logs.Wait(t, 10*time.Second, "signaling state stable", browsertest.Is("ws", "browser state", "signaling", "stable"))
+	t.Logf("Firefox: page open to answer accepted and signaling stable in %v", time.Since(b.Started).Round(time.Millisecond))
+	logs.Wait(t, 10*time.Second, "a Binding request from the browser", browsertest.Is("stun", "Binding request answered"))
+	logs.Wait(t, 10*time.Second, "a server-reflexive candidate", browsertest.Is("sdp", "browser candidate", "type", "srflx", "address", browsertest.NATAddress))
+}
+
+// checkTranscript compares the log with the transcript quoted in the docs
+// chapter, or rewrites the transcript with -update-docs.
+func checkTranscript(t *testing.T, log string) {
+	t.Helper()
+	text, err := os.ReadFile(chapter)
+	if os.IsNotExist(err) {
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := stepDir()
+	if *updateDocs {
+		out, err := logging.Replace(string(text), step, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(chapter, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	for _, tr := range logging.Transcripts(string(text)) {
+		if tr.Step != step {
+			continue
+		}
+		if err := logging.Matches(tr.Lines, log); err != nil {
+			t.Errorf("%s: the transcript of %s no longer matches the program's log (rerun with -update-docs): %v", chapter, step, err)
+		}
+		return
+	}
+	t.Errorf("%s has no transcript of %s", chapter, step)
+}
+
+// stepDir is the name of this step's directory.
+func stepDir() string {
+	wd, _ := os.Getwd()
+	return wd[strings.LastIndex(wd, "/")+1:]
+}
