@@ -74,7 +74,7 @@ func start(cfg *config.Config, log *slog.Logger) (*program, error) {
 	}
 	mainLog.Info("certificate ready", "fingerprint", fp.Algorithm+" "+fp.Value)
 
-	m, err := newMedia(cfg, log)
+	m, err := newMedia(cfg, certificate, log)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"log/slog"
 
+	"nutsandbolts/step01-signaling/cert"
 	"nutsandbolts/step01-signaling/config"
 	"nutsandbolts/step01-signaling/logging"
 	"nutsandbolts/step01-signaling/signaling"
@@ -15,7 +16,9 @@ type media struct {
 	log *slog.Logger
 }
 
-func newMedia(cfg *config.Config, log *slog.Logger) (*media, error) {
+// newMedia starts the layers below signaling. The certificate is the one
+// whose fingerprint the offers carry; the DTLS layer (step 4) presents it.
+func newMedia(cfg *config.Config, certificate *cert.Certificate, log *slog.Logger) (*media, error) {
 	return &media{log: logging.Layer(log, "main")}, nil
 }
 

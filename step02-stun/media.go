@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strconv"
 
+	"nutsandbolts/step02-stun/cert"
 	"nutsandbolts/step02-stun/config"
 	"nutsandbolts/step02-stun/logging"
 	"nutsandbolts/step02-stun/signaling"
@@ -23,7 +24,9 @@ type media struct {
 	public netip.AddrPort // our server-reflexive address, if a STUN server told us
 }
 
-func newMedia(cfg *config.Config, log *slog.Logger) (*media, error) {
+// newMedia starts the layers below signaling. The certificate is the one
+// whose fingerprint the offers carry; the DTLS layer (step 4) presents it.
+func newMedia(cfg *config.Config, certificate *cert.Certificate, log *slog.Logger) (*media, error) {
 	m := &media{log: logging.Layer(log, "main"), port: cfg.UDP}
 	u, err := listenUDP(cfg.UDP, log)
 	if err != nil {

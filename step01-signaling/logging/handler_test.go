@@ -125,3 +125,27 @@ func TestDocsTranscripts(t *testing.T) {
 		}
 	}
 }
+
+func TestMatches(t *testing.T) {
+	log := "  0.1s [ws]    browser state  session=1 signaling=stable\n" +
+		"  0.2s [sdp]   answer accepted  session=1 setup=active\n" +
+		"  0.3s [ws]    browser state  session=1 ice=connected\n"
+	ok := []string{
+		"  9.0s [sdp]   answer accepted  session=9 setup=passive",
+		"  9.1s [ws]    browser state  session=9 signaling=stable ice=new",
+		blockIndent + "│ anything",
+	}
+	if err := Matches(ok, log); err != nil {
+		t.Errorf("Matches: %v", err)
+	}
+	for _, bad := range []string{
+		"  9.0s [sdp]   answer taken  session=9",
+		"  9.0s [ws]    answer accepted  session=9",
+		"  9.0s [sdp]   answer accepted  session=9 direction=sendonly",
+		"not a log line",
+	} {
+		if err := Matches([]string{bad}, log); err == nil {
+			t.Errorf("Matches(%q) = nil, want an error", bad)
+		}
+	}
+}
