@@ -1,9 +1,10 @@
-// Command step01-signaling is step 1 of WebRTC Nuts and Bolts: a server that
-// serves a page, meets the browser over a WebSocket, writes the SDP offer and
-// checks the browser's answer. No media flows yet: that takes the layers the
-// next steps add, one at a time (see docs/01-signaling.md).
+// This program is one step of WebRTC Nuts and Bolts, a server that receives
+// a browser's webcam over WebRTC, built one protocol layer at a time. Each
+// step directory holds the same program with one more layer; its chapter in
+// docs/ explains it. This file is the same in every step: what a step adds is
+// wired in by media.go.
 //
-//	go run ./step01-signaling        then open http://localhost:8080
+//	go run ./<step>        then open http://localhost:8080
 package main
 
 import (

@@ -32,8 +32,9 @@ func runServer(t *testing.T) *browsertest.Log {
 	return logs
 }
 
-// TestChromium is step 1 end to end: the page gets the camera, takes the
-// server's offer, answers, and its signaling state becomes stable.
+// TestChromium is step 2 end to end: the page takes the offer, uses the
+// server as its STUN server and, through the test's NAT, gathers a
+// server-reflexive candidate.
 func TestChromium(t *testing.T) {
 	if !browsertest.InPrivateNetwork(t) {
 		return

@@ -15,7 +15,7 @@ const discoverTimeout = 3 * time.Second
 
 // discover asks a STUN server for this server's public address: the address
 // and port that its Binding request appeared to come from after any NAT on
-// the way (the server-reflexive address, RFC 8445 §5.1.1.1). It runs on the
+// the way (the server-reflexive address, RFC 8445 §5.1.1.2). It runs on the
 // media socket before the loop starts, because the mapping belongs to the
 // port the request leaves from, and only that port's mapping is useful.
 func (u *udpLoop) discover(server string) (netip.AddrPort, error) {
@@ -56,11 +56,15 @@ func (u *udpLoop) discover(server string) (netip.AddrPort, error) {
 			continue // not from the STUN server; nobody else should be talking yet
 		}
 		mapped, done, err := t.HandleResponse(buf[:n])
-		if err != nil {
-			return netip.AddrPort{}, err
-		}
-		if done {
+		switch {
+		case done && err != nil:
+			return netip.AddrPort{}, err // an error response: the server said no
+		case done:
 			return mapped, nil
+		case err != nil:
+			// A broken answer with our transaction ID: discard it and keep
+			// waiting, as RFC 8489 §6.3.3 and §7.3 ask of a client.
+			u.stunLog.Warn("discarded a bad answer", "server", server, "err", err.Error())
 		}
 	}
 }

@@ -117,5 +117,10 @@ func (m *media) Closed(s *signaling.Session) {
 	})
 }
 
-// close stops the media layers.
-func (m *media) close() { m.udp.close() }
+// close stops the media layers and says what was dropped.
+func (m *media) close() {
+	m.udp.close()
+	for kind, n := range m.udp.dropped() {
+		m.udp.log.Info("dropped in all", "reason", kind, "datagrams", n)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
@@ -177,7 +178,11 @@ func (u *udpLoop) event(ev ice.Event) {
 			s.Notify("ice", "the server answered a connectivity check from "+ev.Remote.String())
 		}
 	case ice.Selected:
-		u.iceLog.Info("browser nominated the pair: selected", "session", ev.Session, "remote", ev.Remote.String(), "previous", ev.Previous.String())
+		if ev.Previous.IsValid() {
+			u.iceLog.Info("browser switched the selected pair", "session", ev.Session, "remote", ev.Remote.String(), "previous", ev.Previous.String())
+		} else {
+			u.iceLog.Info("browser nominated the pair: selected", "session", ev.Session, "remote", ev.Remote.String())
+		}
 		if s := u.sessions[ev.Session]; s != nil {
 			s.Notify("ice", "selected pair: server ↔ "+ev.Remote.String())
 		}
@@ -190,19 +195,25 @@ func (u *udpLoop) event(ev ice.Event) {
 	}
 }
 
-// drop discards a datagram. Each reason is logged the first time it occurs
-// and counted every time, so a flood of junk cannot flood the log.
+// drop discards a datagram. Each kind of reason is logged the first time it
+// occurs and counted every time, so a flood of junk cannot flood the log.
+// The kind is the reason up to its first colon or digit, so that
+// "message length 4 …" and "message length 8 …" count as one.
 func (u *udpLoop) drop(from netip.AddrPort, reason string) {
+	kind := reason
+	if i := strings.IndexAny(kind, ":0123456789"); i > 0 {
+		kind = strings.TrimSpace(kind[:i])
+	}
 	u.mu.Lock()
-	u.drops[reason]++
-	first := u.drops[reason] == 1
+	u.drops[kind]++
+	first := u.drops[kind] == 1
 	u.mu.Unlock()
 	if first {
-		u.log.Warn("dropped datagram (further ones for this reason are only counted)", "from", from.String(), "reason", reason)
+		u.log.Warn("dropped datagram (further ones of this kind are only counted)", "from", from.String(), "reason", reason)
 	}
 }
 
-// dropped returns how many datagrams were dropped for each reason.
+// dropped returns how many datagrams were dropped, by kind of reason.
 func (u *udpLoop) dropped() map[string]int {
 	u.mu.Lock()
 	defer u.mu.Unlock()

@@ -62,7 +62,7 @@ type Agent struct {
 type session struct {
 	id     string      // the program's name for the session
 	local  Credentials // ours, from the offer: checks are signed with local.Pwd
-	remote Credentials // the browser's, from the answer: the second half of USERNAME
+	remote Credentials // the browser's, from the answer: the second half of USERNAME; Ufrag "" until known
 	key    []byte      // stun.ShortTermKey(local.Pwd), computed once
 
 	last     time.Time      // when consent was last refreshed (AddSession, then each answered check)
@@ -104,6 +104,15 @@ func NewAgent(cfg Config) *Agent {
 // response"). It is accepted so that callers can pass the answer's
 // credentials as they are.
 //
+// remote.Ufrag may be empty when the session is registered as soon as the
+// offer is sent, before the answer: RFC 8445 §7.3 says "It is possible (and
+// in fact very likely) that the initiating agent will receive a Binding
+// request prior to receiving the candidates from its peer. If this happens,
+// the agent MUST immediately generate a response". The browser starts
+// checking as soon as it has our offer, while its answer may still be on its
+// way through the signalling channel; checks signed with our password are
+// then answered whatever their remote half, until SetRemote records it.
+//
 // It fails if id is already used, or if local.Ufrag is already used by
 // another session: the ufrag is how a check finds its session, so it must
 // be unique on the port (our ufrags are random, RFC 8445 §5.3).
@@ -113,8 +122,8 @@ func (a *Agent) AddSession(now time.Time, id string, local, remote Credentials) 
 		return errors.New("ice: empty session id")
 	case local.Ufrag == "" || strings.Contains(local.Ufrag, ":"):
 		return fmt.Errorf("ice: local ufrag %q must be non-empty and without ':'", local.Ufrag)
-	case remote.Ufrag == "" || strings.Contains(remote.Ufrag, ":"):
-		return fmt.Errorf("ice: remote ufrag %q must be non-empty and without ':'", remote.Ufrag)
+	case strings.Contains(remote.Ufrag, ":"):
+		return fmt.Errorf("ice: remote ufrag %q must not contain ':'", remote.Ufrag)
 	case local.Pwd == "":
 		return errors.New("ice: empty local password")
 	}
@@ -134,6 +143,25 @@ func (a *Agent) AddSession(now time.Time, id string, local, remote Credentials) 
 	a.sessions[id] = s
 	a.byUfrag[local.Ufrag] = s
 	a.consent.add(s)
+	return nil
+}
+
+// SetRemote records the browser's credentials from the answer, for a
+// session added before the answer arrived (remote.Ufrag empty). From then
+// on checks must carry this ufrag. It fails for an unknown session, an
+// empty or invalid ufrag, or one that differs from a ufrag already set: a
+// new ufrag means an ICE restart (RFC 8445 §9), which is a new session.
+func (a *Agent) SetRemote(id string, remote Credentials) error {
+	s, ok := a.sessions[id]
+	switch {
+	case !ok:
+		return fmt.Errorf("ice: unknown session %q", id)
+	case remote.Ufrag == "" || strings.Contains(remote.Ufrag, ":"):
+		return fmt.Errorf("ice: remote ufrag %q must be non-empty and without ':'", remote.Ufrag)
+	case s.remote.Ufrag != "" && s.remote.Ufrag != remote.Ufrag:
+		return fmt.Errorf("ice: session %q already has remote ufrag %q, not %q", id, s.remote.Ufrag, remote.Ufrag)
+	}
+	s.remote = remote
 	return nil
 }
 

@@ -22,7 +22,7 @@ func TestAddSessionErrors(t *testing.T) {
 		{"empty local ufrag", "s2", Credentials{Pwd: other.Pwd}, browser},
 		{"colon in local ufrag", "s2", Credentials{Ufrag: "a:b", Pwd: other.Pwd}, browser},
 		{"empty local pwd", "s2", Credentials{Ufrag: "x1y2"}, browser},
-		{"empty remote ufrag", "s2", other, Credentials{}},
+		{"colon in remote ufrag", "s2", other, Credentials{Ufrag: "a:b"}},
 	} {
 		if err := a.AddSession(t0, tt.id, tt.local, tt.remote); err == nil {
 			t.Errorf("%s: AddSession succeeded", tt.name)
@@ -98,8 +98,8 @@ func TestManySessions(t *testing.T) {
 	if a.Sessions() != n {
 		t.Errorf("Sessions = %d", a.Sessions())
 	}
-	// Session 0 checked last in time order? No: session i checked at
-	// t0+i ms, so session 0 expires first.
+	// Session i last checked at t0+i ms: session 0 expires first, and
+	// 10 ms later sessions 0 to 10 have expired.
 	if d, _ := a.PollTimeout(); !d.Equal(t0.Add(DefaultConsentTimeout)) {
 		t.Errorf("PollTimeout = %v", d)
 	}
@@ -170,5 +170,49 @@ func TestEventStrings(t *testing.T) {
 		if s := e.String(); len(s) < 10 || s[:5] != "ice: " {
 			t.Errorf("%#v.String() = %q", e, s)
 		}
+	}
+}
+
+// RFC 8445 §7.3: a check that arrives before the answer is answered. The
+// session is added with the remote ufrag unknown, and SetRemote fills it
+// in when the answer arrives.
+func TestCheckBeforeAnswer(t *testing.T) {
+	a := NewAgent(Config{Software: software})
+	if err := a.AddSession(t0, "s1", ours, Credentials{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, evs, err := handle(t, a, t0, addrA, chk().build(t)); err != nil {
+		t.Fatalf("check before the answer: %v", err)
+	} else {
+		wantEvents(t, evs, PairValid{"s1", addrA})
+	}
+	empty := checkSpec{local: ours.Ufrag, remote: ""}
+	if _, _, err := handle(t, a, t0, addrB, empty.build(t)); !errors.Is(err, ErrRemoteUfrag) {
+		t.Errorf("empty remote half: %v, want %v", err, ErrRemoteUfrag)
+	}
+
+	for _, bad := range []struct {
+		id string
+		c  Credentials
+	}{{"nope", browser}, {"s1", Credentials{}}, {"s1", Credentials{Ufrag: "x:y"}}} {
+		if err := a.SetRemote(bad.id, bad.c); err == nil {
+			t.Errorf("SetRemote(%q, %+v) succeeded", bad.id, bad.c)
+		}
+	}
+	if err := a.SetRemote("s1", browser); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetRemote("s1", browser); err != nil {
+		t.Errorf("SetRemote again with the same ufrag: %v", err)
+	}
+	if err := a.SetRemote("s1", Credentials{Ufrag: "other"}); err == nil {
+		t.Error("SetRemote changed the remote ufrag")
+	}
+	wrong := checkSpec{local: ours.Ufrag, remote: "ABCD"}
+	if _, _, err := handle(t, a, t0, addrB, wrong.build(t)); !errors.Is(err, ErrRemoteUfrag) {
+		t.Errorf("after SetRemote, wrong remote ufrag: %v", err)
+	}
+	if _, _, err := handle(t, a, t0, addrA, chk().build(t)); err != nil {
+		t.Errorf("after SetRemote, valid check: %v", err)
 	}
 }

@@ -31,6 +31,10 @@ import (
 // dropped; the program logs it (once per address, say) and counts it. No
 // state is allocated for a dropped datagram. Handle never panics, whatever
 // the bytes.
+//
+// Handle first expires the sessions whose consent has run out by now (see
+// HandleTimeout), so it may queue ConsentExpired events even for a
+// datagram it drops.
 func (a *Agent) Handle(now time.Time, from netip.AddrPort, datagram []byte) error {
 	// Consent that has run out is not revived by a late check (RFC 7675
 	// §5.1: "STUN consent responses received after consent expiry do not
@@ -97,9 +101,9 @@ func (a *Agent) handle(now time.Time, from netip.AddrPort, datagram []byte) erro
 
 // answerBinding answers a plain Binding request as a STUN server does
 // (RFC 8489 §6.3.1.1): XOR-MAPPED-ADDRESS, the address the request came
-// from, then SOFTWARE and FINGERPRINT. Nothing is remembered. The response
-// is at most about twice the size of the smallest request, the same
-// amplification as any public STUN server.
+// from, then SOFTWARE and FINGERPRINT. Nothing is remembered. A 20-byte
+// request gets 40 bytes back (52 for IPv6) plus SOFTWARE: a small
+// amplification, the same as from any public STUN server.
 func (a *Agent) answerBinding(req *stun.Message, from netip.AddrPort) {
 	if unknown := req.UnknownComprehensionRequired(); len(unknown) > 0 {
 		a.stats.UnknownAttributes++
@@ -130,8 +134,9 @@ func (a *Agent) answerCheck(now time.Time, req *stun.Message, from netip.AddrPor
 	// The second value must be the browser's ufrag from the answer. A
 	// different one is a check from another PeerConnection (or an ICE
 	// restart we were not told about) that happens to know our
-	// credentials.
-	if remoteUfrag != s.remote.Ufrag {
+	// credentials. Before the answer (s.remote.Ufrag == "") any non-empty
+	// value is accepted, as §7.3 requires; see AddSession.
+	if remoteUfrag == "" || s.remote.Ufrag != "" && remoteUfrag != s.remote.Ufrag {
 		return drop(ErrRemoteUfrag, fmt.Sprintf("session %s: got %q, want %q", s.id, clip(remoteUfrag), s.remote.Ufrag))
 	}
 	if err := req.CheckIntegrity(s.key); err != nil {

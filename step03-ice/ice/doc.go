@@ -21,7 +21,27 @@
 //
 // and after each call drains PollTransmit (datagrams to send) and PollEvent
 // (PairValid, Selected, ConsentExpired). The same code runs in tests with a
-// fake clock, and a fuzzer can drive it with arbitrary bytes.
+// fake clock, and a fuzzer can drive it with arbitrary bytes. In outline:
+//
+//	n, from, _ := conn.ReadFromUDPAddrPort(buf)
+//	now := time.Now()
+//	switch ice.Classify(buf[:n]) {
+//	case ice.KindSTUN:
+//		if err := agent.Handle(now, from, buf[:n]); err != nil {
+//			log once per source, count
+//		}
+//	case ice.KindDTLS, ice.KindRTP:
+//		id, ok := agent.Route(from)
+//		if !ok {
+//			drop: not a valid pair
+//		}
+//		hand the datagram to session id's DTLS or SRTP
+//	}
+//	for tx, ok := agent.PollTransmit(); ok; tx, ok = agent.PollTransmit() {
+//		conn.WriteToUDPAddrPort(tx.Data, tx.To)
+//	}
+//	for ev, ok := agent.PollEvent(); ok; ev, ok = agent.PollEvent() { ... }
+//	deadline, ok := agent.PollTimeout() // arm the loop's timer; on expiry HandleTimeout
 //
 // One file per concern:
 //

@@ -1,0 +1,62 @@
+package config
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDefaults(t *testing.T) {
+	c, err := Load(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTP != ":8080" || c.UDP != 15000 || c.STUN != "" || c.MTU != 1200 || c.Level() != slog.LevelInfo || c.Signaling.MaxMessageBytes != 65536 || c.Signaling.MaxSessions != 50 {
+		t.Errorf("defaults = %+v", c)
+	}
+}
+
+func TestFileThenFlags(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(f, []byte("http: 127.0.0.1:9000\nudp: 16000\nsignaling:\n  max_sessions: 3\n  allowed_origins: [https://example.org]\n"), 0o644)
+	c, err := Load([]string{"-config", f, "-udp", "17000", "-stun", "127.0.0.1:3478", "-public-ip", "203.0.113.7"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTP != "127.0.0.1:9000" || c.UDP != 17000 || c.STUN != "127.0.0.1:3478" || c.PublicIP != "203.0.113.7" || c.Signaling.MaxSessions != 3 || c.Signaling.MaxMessageBytes != 65536 || len(c.Signaling.AllowedOrigins) != 1 {
+		t.Errorf("got %+v", c)
+	}
+}
+
+func TestBadSettings(t *testing.T) {
+	dir := t.TempDir()
+	n := 0
+	write := func(s string) string {
+		n++
+		f := filepath.Join(dir, fmt.Sprintf("c%d.yaml", n))
+		os.WriteFile(f, []byte(s), 0o644)
+		return f
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-udp", "70000"}, "out of range"},
+		{[]string{"-log", "loud"}, "log"},
+		{[]string{"-config", write("htp: x\n")}, "field htp not found"},
+		{[]string{"-config", filepath.Join(dir, "missing.yaml")}, "no such file"},
+		{[]string{"-config", write("signaling:\n  max_message_bytes: 10\n")}, "too small"},
+		{[]string{"extra"}, "unexpected argument"},
+		{[]string{"-mtu", "100"}, "mtu"},
+		{[]string{"-public-ip", "example.org"}, "public_ip"},
+	} {
+		_, err := Load(tc.args, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Load(%q) = %v, want error containing %q", tc.args, err, tc.want)
+		}
+	}
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"flag"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"nutsandbolts/step04-dtls/browsertest"
+	"nutsandbolts/step04-dtls/config"
+	"nutsandbolts/step04-dtls/logging"
+)
+
+var updateDocs = flag.Bool("update-docs", false, "rewrite this step's log transcript in docs/ from the browser test's real log")
+
+// chapter is this step's docs chapter, whose transcript the browser test checks.
+const chapter = "../docs/04-dtls.md"
+
+// runServer starts the program with its default configuration, inside the
+// test's private network namespace, logging into a Log the test can wait on.
+func runServer(t *testing.T) *browsertest.Log {
+	t.Helper()
+	logs := &browsertest.Log{}
+	log := slog.New(logging.New(logs, slog.LevelInfo, false))
+	p, err := start(config.Default(), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.close)
+	return logs
+}
+
+// TestChromium is step 4 end to end: after ICE, the browser and the server
+// complete a DTLS 1.2 handshake, the browser's certificate matches the
+// fingerprint of its answer, and the browser reports its connection
+// "connected".
+func TestChromium(t *testing.T) {
+	if !browsertest.InPrivateNetwork(t) {
+		return
+	}
+	logs := runServer(t)
+	b := browsertest.StartChromium(t, "http://127.0.0.1:8080/?autostart=1")
+	opened := logs.Wait(t, 30*time.Second, "the page to open the WebSocket", browsertest.Is("ws", "session opened"))
+	logs.Wait(t, 10*time.Second, "a connectivity check", browsertest.Is("ice", "connectivity check answered: pair valid"))
+	connected := logs.Wait(t, 10*time.Second, "ICE connected", browsertest.Is("ws", "browser state", "ice", "connected"))
+	logs.Wait(t, 10*time.Second, "the fingerprint check", browsertest.Is("dtls", "browser certificate matches the fingerprint in its answer"))
+	logs.Wait(t, 10*time.Second, "the DTLS handshake", browsertest.Is("dtls", "handshake complete"))
+	dtlsUp := logs.Wait(t, 10*time.Second, "connection connected", browsertest.Is("ws", "browser state", "connection", "connected"))
+	t.Logf("Chromium: ICE connected %s and DTLS connected %s after the page opened its WebSocket (%v after the browser started)",
+		since(opened, connected), since(opened, dtlsUp), time.Since(b.Started).Round(time.Millisecond))
+	logs.Wait(t, 10*time.Second, "the nomination", browsertest.Is("ice", "browser nominated the pair: selected"))
+	b.Stop()
+	logs.Wait(t, 10*time.Second, "the session to close", browsertest.Is("ws", "session closed"))
+	checkTranscript(t, logs.String())
+}
+
+// TestFirefox is the same with Firefox.
+func TestFirefox(t *testing.T) {
+	if !browsertest.HaveFirefox() {
+		t.Skip("Firefox is not installed")
+	}
+	if !browsertest.InPrivateNetwork(t) {
+		return
+	}
+	logs := runServer(t)
+	b := browsertest.StartFirefox(t, "http://127.0.0.1:8080/?autostart=1")
+	opened := logs.Wait(t, 60*time.Second, "the page to open the WebSocket", browsertest.Is("ws", "session opened"))
+	logs.Wait(t, 20*time.Second, "the DTLS handshake", browsertest.Is("dtls", "handshake complete"))
+	connected := logs.Wait(t, 20*time.Second, "connection connected", browsertest.Is("ws", "browser state", "connection", "connected"))
+	t.Logf("Firefox: DTLS connected %s after the page opened its WebSocket, %v after the browser started",
+		since(opened, connected), time.Since(b.Started).Round(time.Millisecond))
+}
+
+// since is the time between two log lines, from their elapsed-time column.
+func since(from, to logging.Line) string {
+	a, _ := strconv.ParseFloat(strings.TrimSuffix(from.Elapsed, "s"), 64)
+	b, _ := strconv.ParseFloat(strings.TrimSuffix(to.Elapsed, "s"), 64)
+	return (time.Duration((b - a) * float64(time.Second))).Round(time.Millisecond).String()
+}
+
+// checkTranscript compares the log with the transcript quoted in the docs
+// chapter, or rewrites the transcript with -update-docs.
+func checkTranscript(t *testing.T, log string) {
+	t.Helper()
+	text, err := os.ReadFile(chapter)
+	if os.IsNotExist(err) {
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := stepDir()
+	if *updateDocs {
+		out, err := logging.Replace(string(text), step, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(chapter, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	for _, tr := range logging.Transcripts(string(text)) {
+		if tr.Step != step {
+			continue
+		}
+		if err := logging.Matches(tr.Lines, log); err != nil {
+			t.Errorf("%s: the transcript of %s no longer matches the program's log (rerun with -update-docs): %v", chapter, step, err)
+		}
+		return
+	}
+	t.Errorf("%s has no transcript of %s", chapter, step)
+}
+
+// stepDir is the name of this step's directory.
+func stepDir() string {
+	wd, _ := os.Getwd()
+	return wd[strings.LastIndex(wd, "/")+1:]
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+	"time"
+
+	"nutsandbolts/step04-dtls/cert"
+	"nutsandbolts/step04-dtls/config"
+	"nutsandbolts/step04-dtls/dtls"
+	"nutsandbolts/step04-dtls/ice"
+	"nutsandbolts/step04-dtls/logging"
+	"nutsandbolts/step04-dtls/sdp"
+	"nutsandbolts/step04-dtls/signaling"
+)
+
+// media is everything under signaling. In step 4 it is ICE-lite on the one
+// UDP port, as in step 3, and then a DTLS 1.2 server for each browser: once
+// a pair is valid, the browser (the DTLS client, a=setup:active) sends its
+// ClientHello, and the handshake authenticates both sides and agrees on the
+// keys that step 5 will export for SRTP. The browser then reports its
+// connection "connected".
+type media struct {
+	log        *slog.Logger
+	udp        *udpLoop
+	port       int
+	public     netip.AddrPort  // our server-reflexive address, if a STUN server told us
+	candidates []sdp.Candidate // the server's candidates, the same in every offer
+}
+
+// newMedia starts the layers below signaling. The certificate is the one
+// whose fingerprint the offers carry; the DTLS layer (step 4) presents it.
+func newMedia(cfg *config.Config, certificate *cert.Certificate, log *slog.Logger) (*media, error) {
+	m := &media{log: logging.Layer(log, "main"), port: cfg.UDP}
+	base := dtls.Config{
+		Certificate: [][]byte{certificate.DER},
+		PrivateKey:  certificate.PrivateKey,
+		// Our preference; the browser offers its own list (RFC 5764 §4.1.1).
+		SRTPProfiles: []dtls.SRTPProtectionProfile{
+			dtls.SRTP_AEAD_AES_128_GCM,
+			dtls.SRTP_AEAD_AES_256_GCM,
+			dtls.SRTP_AES128_CM_HMAC_SHA1_80,
+			dtls.SRTP_AES128_CM_HMAC_SHA1_32,
+		},
+		MTU: cfg.MTU,
+	}
+	if name := os.Getenv("SSLKEYLOGFILE"); name != "" {
+		// The NSS key log lets Wireshark decrypt the handshake (docs/04-dtls.md).
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("SSLKEYLOGFILE: %w", err)
+		}
+		base.KeyLogWriter = f
+		m.log.Warn("writing DTLS secrets to the key log: for debugging only", "file", name)
+	}
+	u, err := listenUDP(cfg.UDP, base, log)
+	if err != nil {
+		return nil, err
+	}
+	m.udp = u
+	if cfg.STUN != "" {
+		if m.public, err = u.discover(cfg.STUN); err != nil {
+			u.stunLog.Warn("no public address: going on without it", "server", cfg.STUN, "err", err.Error())
+		} else {
+			u.stunLog.Info("public address learned", "address", m.public.String(), "server", cfg.STUN)
+		}
+	}
+	var public []netip.Addr
+	if cfg.PublicIP != "" {
+		public = append(public, netip.MustParseAddr(cfg.PublicIP)) // checked by config
+	}
+	if m.public.IsValid() {
+		public = append(public, m.public.Addr())
+	}
+	m.candidates = ice.Candidates(cfg.UDP, localAddresses(), public)
+	for _, c := range m.candidates {
+		u.iceLog.Info("candidate", "address", net.JoinHostPort(c.Address, strconv.Itoa(c.Port)), "type", c.Type, "priority", c.Priority, "foundation", c.Foundation)
+	}
+	go u.run()
+	return m, nil
+}
+
+// localAddresses lists this machine's addresses that a browser might reach:
+// every interface address except IPv6 link-local ones, which need a zone.
+func localAddresses() []netip.Addr {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return nil
+	}
+	var out []netip.Addr
+	for _, a := range addrs {
+		p, err := netip.ParsePrefix(a.String())
+		if err != nil || p.Addr().IsLinkLocalUnicast() || p.Addr().IsUnspecified() {
+			continue
+		}
+		out = append(out, p.Addr().Unmap())
+	}
+	return out
+}
+
+// Offer adds the server's candidates. Unlike step 2, it does not point the
+// page at our own STUN server: Chromium takes every datagram from a STUN
+// server's address for an answer from that STUN server, so the answers to
+// its connectivity checks, coming from the same address and port, would
+// never reach its ICE agent.
+func (m *media) Offer(s *signaling.Session) []signaling.ICEServer {
+	s.Offer.Candidates = m.candidates
+	return nil
+}
+
+// Answer gives the session's ICE credentials to the agent: from now on it
+// answers this browser's connectivity checks.
+func (m *media) Answer(s *signaling.Session) error {
+	local := ice.Credentials{Ufrag: s.Offer.Ufrag, Pwd: s.Offer.Pwd}
+	remote := ice.Credentials{Ufrag: s.Answer.Ufrag, Pwd: s.Answer.Pwd}
+	var err error
+	ok := m.udp.do(func() {
+		if err = m.udp.agent.AddSession(time.Now(), s.ID, local, remote); err == nil {
+			m.udp.sessions[s.ID] = s
+		}
+	})
+	if !ok {
+		return fmt.Errorf("server shutting down")
+	}
+	if err != nil {
+		return err
+	}
+	m.udp.iceLog.Info("waiting for connectivity checks", "session", s.ID, "username", local.Ufrag+":"+remote.Ufrag)
+	return nil
+}
+
+// Closed forgets the session's ICE state.
+func (m *media) Closed(s *signaling.Session) {
+	m.udp.do(func() {
+		m.udp.agent.RemoveSession(s.ID)
+		delete(m.udp.sessions, s.ID)
+	})
+}
+
+// close stops the media layers and says what was dropped.
+func (m *media) close() {
+	m.udp.close()
+	for kind, n := range m.udp.dropped() {
+		m.udp.log.Info("dropped in all", "reason", kind, "datagrams", n)
+	}
+}
