@@ -111,13 +111,8 @@ func (u *udpLoop) answer(req *stun.Message, from netip.AddrPort) *stun.Message {
 
 // drop discards a datagram. Each kind of reason is logged the first time it
 // occurs and counted every time, so a flood of junk cannot flood the log.
-// The kind is the reason up to its first colon or digit, so that
-// "message length 4 …" and "message length 8 …" count as one.
 func (u *udpLoop) drop(from netip.AddrPort, reason string) {
-	kind := reason
-	if i := strings.IndexAny(kind, ":0123456789"); i > 0 {
-		kind = strings.TrimSpace(kind[:i])
-	}
+	kind := dropKind(reason)
 	u.mu.Lock()
 	u.drops[kind]++
 	first := u.drops[kind] == 1
@@ -125,6 +120,21 @@ func (u *udpLoop) drop(from netip.AddrPort, reason string) {
 	if first {
 		u.log.Warn("dropped datagram (further ones of this kind are only counted)", "from", from.String(), "reason", reason)
 	}
+}
+
+// dropKind is a reason without its details: "ice: unknown ufrag: \"x\"" and
+// "stun: message length 4 …" count as "ice: unknown ufrag" and
+// "stun: message length". The layer prefix stays; the rest is cut at the
+// next colon or digit.
+func dropKind(reason string) string {
+	prefix, rest := "", reason
+	if layer, r, ok := strings.Cut(reason, ": "); ok && !strings.Contains(layer, " ") {
+		prefix, rest = layer+": ", r
+	}
+	if i := strings.IndexAny(rest, ":0123456789"); i > 0 {
+		rest = strings.TrimSpace(rest[:i])
+	}
+	return prefix + rest
 }
 
 // dropped returns how many datagrams were dropped, by kind of reason.

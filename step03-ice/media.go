@@ -85,27 +85,35 @@ func localAddresses() []netip.Addr {
 // never reach its ICE agent.
 func (m *media) Offer(s *signaling.Session) []signaling.ICEServer {
 	s.Offer.Candidates = m.candidates
+	// The agent learns the session now, not when the answer arrives: the
+	// browser starts checking as soon as it has our offer, and its first
+	// check can overtake its answer on the way here (RFC 8445 §7.3 asks us
+	// to answer such checks at once). The browser's half of USERNAME is
+	// filled in from the answer.
+	local := ice.Credentials{Ufrag: s.Offer.Ufrag, Pwd: s.Offer.Pwd}
+	m.udp.do(func() {
+		if err := m.udp.agent.AddSession(time.Now(), s.ID, local, ice.Credentials{}); err != nil {
+			m.udp.iceLog.Warn("cannot register the session", "session", s.ID, "err", err.Error())
+			return
+		}
+		m.udp.sessions[s.ID] = s
+	})
+	m.udp.iceLog.Info("waiting for connectivity checks", "session", s.ID, "ufrag", local.Ufrag)
 	return nil
 }
 
-// Answer gives the session's ICE credentials to the agent: from now on it
-// answers this browser's connectivity checks.
+// Answer tells the agent the browser's ICE credentials: from now on only
+// checks naming this browser's ufrag are answered.
 func (m *media) Answer(s *signaling.Session) error {
-	local := ice.Credentials{Ufrag: s.Offer.Ufrag, Pwd: s.Offer.Pwd}
 	remote := ice.Credentials{Ufrag: s.Answer.Ufrag, Pwd: s.Answer.Pwd}
 	var err error
-	ok := m.udp.do(func() {
-		if err = m.udp.agent.AddSession(time.Now(), s.ID, local, remote); err == nil {
-			m.udp.sessions[s.ID] = s
-		}
-	})
-	if !ok {
+	if !m.udp.do(func() { err = m.udp.agent.SetRemote(s.ID, remote) }) {
 		return fmt.Errorf("server shutting down")
 	}
 	if err != nil {
 		return err
 	}
-	m.udp.iceLog.Info("waiting for connectivity checks", "session", s.ID, "username", local.Ufrag+":"+remote.Ufrag)
+	m.udp.iceLog.Info("browser's ICE credentials known", "session", s.ID, "username", s.Offer.Ufrag+":"+remote.Ufrag)
 	return nil
 }
 

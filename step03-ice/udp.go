@@ -131,8 +131,8 @@ func (u *udpLoop) do(f func()) bool {
 func (u *udpLoop) handle(now time.Time, from netip.AddrPort, b []byte) {
 	switch kind := ice.Classify(b); kind {
 	case ice.KindSTUN:
-		// Connectivity checks, and plain Binding requests from browsers
-		// using us as their STUN server: the agent answers both.
+		// Connectivity checks, and plain Binding requests from anyone
+		// using us as a STUN server: the agent answers both.
 		if err := u.agent.Handle(now, from, b); err != nil {
 			u.drop(from, err.Error())
 		}
@@ -143,7 +143,7 @@ func (u *udpLoop) handle(now time.Time, from netip.AddrPort, b []byte) {
 			u.drop(from, kind.String()+" from an address without a valid ICE pair")
 			return
 		}
-		u.drop(from, kind.String()+" on a valid pair (this step stops at ICE; step 4 adds DTLS)")
+		u.drop(from, kind.String()+" on a valid pair (DTLS comes in the next step)")
 	default:
 		u.drop(from, "first byte "+hex.EncodeToString(b[:min(len(b), 1)])+" is none of STUN, DTLS, RTP (RFC 7983)")
 	}
@@ -197,13 +197,8 @@ func (u *udpLoop) event(ev ice.Event) {
 
 // drop discards a datagram. Each kind of reason is logged the first time it
 // occurs and counted every time, so a flood of junk cannot flood the log.
-// The kind is the reason up to its first colon or digit, so that
-// "message length 4 …" and "message length 8 …" count as one.
 func (u *udpLoop) drop(from netip.AddrPort, reason string) {
-	kind := reason
-	if i := strings.IndexAny(kind, ":0123456789"); i > 0 {
-		kind = strings.TrimSpace(kind[:i])
-	}
+	kind := dropKind(reason)
 	u.mu.Lock()
 	u.drops[kind]++
 	first := u.drops[kind] == 1
@@ -211,6 +206,21 @@ func (u *udpLoop) drop(from netip.AddrPort, reason string) {
 	if first {
 		u.log.Warn("dropped datagram (further ones of this kind are only counted)", "from", from.String(), "reason", reason)
 	}
+}
+
+// dropKind is a reason without its details: "ice: unknown ufrag: \"x\"" and
+// "stun: message length 4 …" count as "ice: unknown ufrag" and
+// "stun: message length". The layer prefix stays; the rest is cut at the
+// next colon or digit.
+func dropKind(reason string) string {
+	prefix, rest := "", reason
+	if layer, r, ok := strings.Cut(reason, ": "); ok && !strings.Contains(layer, " ") {
+		prefix, rest = layer+": ", r
+	}
+	if i := strings.IndexAny(rest, ":0123456789"); i > 0 {
+		rest = strings.TrimSpace(rest[:i])
+	}
+	return prefix + rest
 }
 
 // dropped returns how many datagrams were dropped, by kind of reason.

@@ -37,6 +37,7 @@ type udpLoop struct {
 	dtlsLog  *slog.Logger                  // [dtls]
 	dtlsBase dtls.Config                   // what every session's DTLS server shares
 	peers    map[string]*peer              // each session's DTLS association, once it has started
+	expected map[string]sdp.Fingerprint    // each session's a=fingerprint, once its answer has arrived
 	packets  chan packet                   // datagrams from the reader goroutine
 	calls    chan func()                   // work from other goroutines, run on the loop
 	done     chan struct{}                 // closed when the loop has stopped
@@ -76,6 +77,7 @@ func listenUDP(port int, base dtls.Config, log *slog.Logger) (*udpLoop, error) {
 		dtlsLog:  logging.Layer(log, "dtls"),
 		dtlsBase: base,
 		peers:    map[string]*peer{},
+		expected: map[string]sdp.Fingerprint{},
 		packets:  make(chan packet, 64),
 		calls:    make(chan func()),
 		done:     make(chan struct{}),
@@ -164,8 +166,8 @@ func (u *udpLoop) do(f func()) bool {
 func (u *udpLoop) handle(now time.Time, from netip.AddrPort, b []byte) {
 	switch kind := ice.Classify(b); kind {
 	case ice.KindSTUN:
-		// Connectivity checks, and plain Binding requests from browsers
-		// using us as their STUN server: the agent answers both.
+		// Connectivity checks, and plain Binding requests from anyone
+		// using us as a STUN server: the agent answers both.
 		if err := u.agent.Handle(now, from, b); err != nil {
 			u.drop(from, err.Error())
 		}
@@ -178,11 +180,12 @@ func (u *udpLoop) handle(now time.Time, from netip.AddrPort, b []byte) {
 			return
 		}
 		if kind == ice.KindRTP {
-			u.drop(from, "RTP on a valid pair (this step stops at DTLS; step 5 adds SRTP)")
+			u.drop(from, "RTP on a valid pair (SRTP comes in the next step)")
 			return
 		}
 		p := u.peer(id, from)
 		if p == nil {
+			u.drop(from, "DTLS before the browser's answer arrived (no fingerprint to check it against)")
 			return
 		}
 		if !p.done {
@@ -203,13 +206,12 @@ func (u *udpLoop) peer(id string, from netip.AddrPort) *peer {
 	if p := u.peers[id]; p != nil {
 		return p
 	}
-	s := u.sessions[id]
-	if s == nil || s.Answer == nil {
+	want, ok := u.expected[id]
+	if !ok {
 		return nil
 	}
 	cfg := u.dtlsBase
 	cfg.Logger = u.dtlsLog.With("session", id)
-	want := s.Answer.Fingerprint
 	cfg.VerifyPeerCertificate = func(chain [][]byte) error {
 		if len(chain) == 0 {
 			return errors.New("no certificate")
@@ -317,6 +319,7 @@ func (u *udpLoop) event(ev ice.Event) {
 	case ice.ConsentExpired:
 		u.iceLog.Info("consent expired: no checks from the browser", "session", ev.Session, "last", ev.Last.Format(time.TimeOnly))
 		delete(u.peers, ev.Session)
+		delete(u.expected, ev.Session)
 		if s := u.sessions[ev.Session]; s != nil {
 			delete(u.sessions, ev.Session)
 			go s.Close("ICE consent expired")
@@ -326,13 +329,8 @@ func (u *udpLoop) event(ev ice.Event) {
 
 // drop discards a datagram. Each kind of reason is logged the first time it
 // occurs and counted every time, so a flood of junk cannot flood the log.
-// The kind is the reason up to its first colon or digit, so that
-// "message length 4 …" and "message length 8 …" count as one.
 func (u *udpLoop) drop(from netip.AddrPort, reason string) {
-	kind := reason
-	if i := strings.IndexAny(kind, ":0123456789"); i > 0 {
-		kind = strings.TrimSpace(kind[:i])
-	}
+	kind := dropKind(reason)
 	u.mu.Lock()
 	u.drops[kind]++
 	first := u.drops[kind] == 1
@@ -340,6 +338,21 @@ func (u *udpLoop) drop(from netip.AddrPort, reason string) {
 	if first {
 		u.log.Warn("dropped datagram (further ones of this kind are only counted)", "from", from.String(), "reason", reason)
 	}
+}
+
+// dropKind is a reason without its details: "ice: unknown ufrag: \"x\"" and
+// "stun: message length 4 …" count as "ice: unknown ufrag" and
+// "stun: message length". The layer prefix stays; the rest is cut at the
+// next colon or digit.
+func dropKind(reason string) string {
+	prefix, rest := "", reason
+	if layer, r, ok := strings.Cut(reason, ": "); ok && !strings.Contains(layer, " ") {
+		prefix, rest = layer+": ", r
+	}
+	if i := strings.IndexAny(rest, ":0123456789"); i > 0 {
+		rest = strings.TrimSpace(rest[:i])
+	}
+	return prefix + rest
 }
 
 // dropped returns how many datagrams were dropped, by kind of reason.

@@ -39,7 +39,7 @@ func (c *Conn) negotiate(ch *ClientHello) (*negotiated, error) {
 	if !slices.Contains(ch.CompressionMethods, 0) {
 		return nil, fail(AlertIllegalParameter, "dtls: ClientHello: no null compression method")
 	}
-	// RFC 7627 §5.3: a server may refuse a handshake without extended
+	// RFC 7627 §5.2: a server may refuse a handshake without extended
 	// master secret; we do, because without it the master secret does not
 	// depend on the certificates the SDP fingerprints name.
 	if _, ok := ch.Extension(ExtExtendedMasterSecret); !ok {

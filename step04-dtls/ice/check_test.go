@@ -51,7 +51,7 @@ func TestValidCheck(t *testing.T) {
 	}
 }
 
-// Chromium checks first and nominates about a second later; the
+// Chromium checks first and nominates a few checks later; the
 // nomination is repeated on later checks but reported once.
 func TestNomination(t *testing.T) {
 	a := newTestAgent(t)
