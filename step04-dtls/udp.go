@@ -117,10 +117,15 @@ func (u *udpLoop) run() {
 			if !ok {
 				return
 			}
-			u.handle(time.Now(), p.from, p.data)
+			id := u.handle(time.Now(), p.from, p.data)
 			u.buffers.Put(p.buf)
+			u.flushAgent()
+			if peer := u.peers[id]; peer != nil {
+				u.flushPeer(id, peer) // a datagram touches one association at most
+			}
 		case f := <-u.calls:
 			f()
+			u.flushAll()
 		case now := <-timer.C:
 			u.agent.HandleTimeout(now)
 			for _, p := range u.peers {
@@ -128,8 +133,8 @@ func (u *udpLoop) run() {
 					p.conn.HandleTimeout(now)
 				}
 			}
+			u.flushAll()
 		}
-		u.flush()
 		timer.Reset(time.Until(u.nextDeadline()))
 	}
 }
@@ -162,8 +167,9 @@ func (u *udpLoop) do(f func()) bool {
 	}
 }
 
-// handle demultiplexes one datagram by its first byte (RFC 7983 §7).
-func (u *udpLoop) handle(now time.Time, from netip.AddrPort, b []byte) {
+// handle demultiplexes one datagram by its first byte (RFC 7983 §7). It
+// returns the session whose DTLS association took the datagram, if any.
+func (u *udpLoop) handle(now time.Time, from netip.AddrPort, b []byte) string {
 	switch kind := ice.Classify(b); kind {
 	case ice.KindSTUN:
 		// Connectivity checks, and plain Binding requests from anyone
@@ -177,16 +183,16 @@ func (u *udpLoop) handle(now time.Time, from netip.AddrPort, b []byte) {
 		id, ok := u.agent.Route(from)
 		if !ok {
 			u.drop(from, kind.String()+" from an address without a valid ICE pair")
-			return
+			return ""
 		}
 		if kind == ice.KindRTP {
 			u.drop(from, "RTP on a valid pair (SRTP comes in the next step)")
-			return
+			return ""
 		}
 		p := u.peer(id, from)
 		if p == nil {
 			u.drop(from, "DTLS before the browser's answer arrived (no fingerprint to check it against)")
-			return
+			return ""
 		}
 		if !p.done {
 			p.remote = from // the browser may send its handshake from a pair not yet nominated
@@ -194,9 +200,11 @@ func (u *udpLoop) handle(now time.Time, from netip.AddrPort, b []byte) {
 		if err := p.conn.Handle(now, b); err != nil {
 			u.dtlsLog.Debug("record not accepted", "session", id, "err", err.Error())
 		}
+		return id
 	default:
 		u.drop(from, "first byte "+hex.EncodeToString(b[:min(len(b), 1)])+" is none of STUN, DTLS, RTP (RFC 7983)")
 	}
+	return ""
 }
 
 // peer returns the session's DTLS association, starting it on the first
@@ -232,8 +240,8 @@ func (u *udpLoop) peer(id string, from netip.AddrPort) *peer {
 	return p
 }
 
-// flush sends what the agent and the DTLS associations queued, and acts on their events.
-func (u *udpLoop) flush() {
+// flushAgent sends what the ICE agent queued and acts on its events.
+func (u *udpLoop) flushAgent() {
 	for {
 		t, ok := u.agent.PollTransmit()
 		if !ok {
@@ -250,19 +258,30 @@ func (u *udpLoop) flush() {
 		}
 		u.event(ev)
 	}
+}
+
+// flushPeer sends what one DTLS association queued and acts on its events.
+func (u *udpLoop) flushPeer(id string, p *peer) {
+	for b := p.conn.PollTransmit(); b != nil; b = p.conn.PollTransmit() {
+		if _, err := u.conn.WriteToUDPAddrPort(b, p.remote); err != nil {
+			u.log.Warn("write", "to", p.remote.String(), "err", err.Error())
+		}
+	}
+	for {
+		ev, ok := p.conn.PollEvent()
+		if !ok {
+			break
+		}
+		u.dtlsEvent(id, p, ev)
+	}
+}
+
+// flushAll flushes the agent and every association, after a timer or work
+// from signaling, which may have touched any of them.
+func (u *udpLoop) flushAll() {
+	u.flushAgent()
 	for id, p := range u.peers {
-		for b := p.conn.PollTransmit(); b != nil; b = p.conn.PollTransmit() {
-			if _, err := u.conn.WriteToUDPAddrPort(b, p.remote); err != nil {
-				u.log.Warn("write", "to", p.remote.String(), "err", err.Error())
-			}
-		}
-		for {
-			ev, ok := p.conn.PollEvent()
-			if !ok {
-				break
-			}
-			u.dtlsEvent(id, p, ev)
-		}
+		u.flushPeer(id, p)
 	}
 }
 
