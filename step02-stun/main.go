@@ -95,7 +95,8 @@ func start(cfg *config.Config, log *slog.Logger) (*program, error) {
 	}
 	p.httpSrv = &http.Server{Handler: p.signaling.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { p.done <- p.httpSrv.Serve(p.http) }()
-	mainLog.Info("listening", "page", pageURL(p.http.Addr()), "udp", cfg.UDP)
+	mainLog.Info("listening", "page", pageURL(p.http.Addr()))
+	mainLog.Info("waiting for a browser: open the page and press Start (Ctrl-C stops the server)", "page", pageURL(p.http.Addr()))
 	return p, nil
 }
 

@@ -28,7 +28,7 @@ type media struct {
 // whose fingerprint the offers carry; the DTLS layer (step 4) presents it.
 func newMedia(cfg *config.Config, certificate *cert.Certificate, log *slog.Logger) (*media, error) {
 	m := &media{log: logging.Layer(log, "main"), port: cfg.UDP}
-	u, err := listenUDP(cfg.UDP, log)
+	u, err := listenUDP(cfg, log)
 	if err != nil {
 		return nil, err
 	}

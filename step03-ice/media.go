@@ -33,7 +33,7 @@ type media struct {
 // whose fingerprint the offers carry; the DTLS layer (step 4) presents it.
 func newMedia(cfg *config.Config, certificate *cert.Certificate, log *slog.Logger) (*media, error) {
 	m := &media{log: logging.Layer(log, "main"), port: cfg.UDP}
-	u, err := listenUDP(cfg.UDP, log)
+	u, err := listenUDP(cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -120,8 +120,8 @@ func (m *media) Answer(s *signaling.Session) error {
 // Closed forgets the session's ICE state.
 func (m *media) Closed(s *signaling.Session) {
 	m.udp.do(func() {
-		m.udp.agent.RemoveSession(s.ID)
-		delete(m.udp.sessions, s.ID)
+		delete(m.udp.sessions, s.ID) // it is closing already
+		m.udp.end(s.ID, "")
 	})
 }
 

@@ -57,7 +57,7 @@ func newMedia(cfg *config.Config, certificate *cert.Certificate, log *slog.Logge
 		base.KeyLogWriter = f
 		m.log.Warn("writing DTLS secrets to the key log: for debugging only", "file", name)
 	}
-	u, err := listenUDP(cfg.UDP, base, log)
+	u, err := listenUDP(cfg, base, log)
 	if err != nil {
 		return nil, err
 	}
@@ -127,15 +127,16 @@ func (m *media) Offer(s *signaling.Session) []signaling.ICEServer {
 }
 
 // Answer tells the agent the browser's ICE credentials: from now on only
-// checks naming this browser's ufrag are answered. The loop also keeps the
-// answer's fingerprint, which the browser's DTLS certificate must match.
+// checks naming this browser's ufrag are answered. The loop also prepares
+// the session's peer (peer.go), whose DTLS server checks the browser's
+// certificate against the answer's fingerprint.
 func (m *media) Answer(s *signaling.Session) error {
 	remote := ice.Credentials{Ufrag: s.Answer.Ufrag, Pwd: s.Answer.Pwd}
 	fingerprint := s.Answer.Fingerprint
 	var err error
 	if !m.udp.do(func() {
 		if err = m.udp.agent.SetRemote(s.ID, remote); err == nil {
-			m.udp.expected[s.ID] = fingerprint // what the DTLS handshake checks
+			m.udp.peers[s.ID] = newPeer(s, m.udp.dtlsBase, fingerprint, m.udp.dtlsLog)
 		}
 	}) {
 		return fmt.Errorf("server shutting down")
@@ -148,15 +149,15 @@ func (m *media) Answer(s *signaling.Session) error {
 }
 
 // Closed forgets the session's ICE state and ends its DTLS association
-// with a close_notify; the Closed event that follows frees it (udp.go).
+// with a close_notify; the Closed event that follows frees the peer (udp.go).
 func (m *media) Closed(s *signaling.Session) {
 	m.udp.do(func() {
-		m.udp.agent.RemoveSession(s.ID)
-		delete(m.udp.sessions, s.ID)
-		delete(m.udp.expected, s.ID)
-		if p := m.udp.peers[s.ID]; p != nil {
-			p.conn.Close()
+		delete(m.udp.sessions, s.ID) // it is closing already
+		if p := m.udp.peers[s.ID]; p != nil && p.started {
+			p.conn.Close() // a close_notify; the Closed event that follows ends the rest
+			return
 		}
+		m.udp.end(s.ID, "")
 	})
 }
 

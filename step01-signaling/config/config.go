@@ -12,6 +12,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -29,9 +31,12 @@ type Config struct {
 
 // Signaling limits what a browser may do over the WebSocket.
 type Signaling struct {
-	MaxMessageBytes int      `yaml:"max_message_bytes"` // larger messages are refused
-	MaxSessions     int      `yaml:"max_sessions"`      // concurrent WebSockets
-	AllowedOrigins  []string `yaml:"allowed_origins"`   // besides same-origin
+	MaxMessageBytes       int           `yaml:"max_message_bytes"`        // larger messages are refused
+	MaxSessions           int           `yaml:"max_sessions"`             // concurrent WebSockets
+	MaxSessionsPerAddress int           `yaml:"max_sessions_per_address"` // concurrent WebSockets from one IP address (IPv6: one /64)
+	AnswerTimeout         time.Duration `yaml:"answer_timeout"`           // a session with no accepted answer by then is closed
+	AllowedOrigins        []string      `yaml:"allowed_origins"`          // besides same-origin
+	AllowedHosts          []string      `yaml:"allowed_hosts"`            // Host names served besides localhost, this machine's name and IP addresses
 }
 
 // Default returns the embedded defaults.
@@ -102,6 +107,15 @@ func (c *Config) Check() error {
 		return fmt.Errorf("config: signaling.max_message_bytes: %d is too small for an SDP", c.Signaling.MaxMessageBytes)
 	case c.Signaling.MaxSessions < 1:
 		return fmt.Errorf("config: signaling.max_sessions: %d", c.Signaling.MaxSessions)
+	case c.Signaling.MaxSessionsPerAddress < 1:
+		return fmt.Errorf("config: signaling.max_sessions_per_address: %d", c.Signaling.MaxSessionsPerAddress)
+	case c.Signaling.AnswerTimeout <= 0:
+		return fmt.Errorf("config: signaling.answer_timeout: %v: want a positive duration such as 15s", c.Signaling.AnswerTimeout)
+	}
+	for _, h := range c.Signaling.AllowedHosts {
+		if h == "" || strings.ContainsAny(h, ":/ []") {
+			return fmt.Errorf("config: signaling.allowed_hosts: %q: want a host name without scheme or port, or \"*\"", h)
+		}
 	}
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(c.Log)); err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -97,55 +96,6 @@ func TestParseErrors(t *testing.T) {
 	for _, s := range []string{"", "hello", "  x.yzs [ws] m", "  1.000s [ws m", "  1.000s [ws] m  novalue", `  1.000s [ws] m  k="open`} {
 		if _, err := ParseLine(s); err == nil {
 			t.Errorf("ParseLine(%q) succeeded", s)
-		}
-	}
-}
-
-// TestDocsTranscripts parses every log transcript quoted in the docs
-// chapters, so a change of the log format cannot leave the docs behind.
-func TestDocsTranscripts(t *testing.T) {
-	chapters, _ := filepath.Glob("../../docs/[0-9][0-9]-*.md")
-	if len(chapters) == 0 {
-		t.Skip("no docs chapters next to this step")
-	}
-	for _, name := range chapters {
-		text, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, tr := range Transcripts(string(text)) {
-			for _, line := range tr.Lines {
-				if IsBlock(line) {
-					continue
-				}
-				if _, err := ParseLine(line); err != nil {
-					t.Errorf("%s: transcript %s: %v", name, tr.Step, err)
-				}
-			}
-		}
-	}
-}
-
-func TestMatches(t *testing.T) {
-	log := "  0.1s [ws]    browser state  session=1 signaling=stable\n" +
-		"  0.2s [sdp]   answer accepted  session=1 setup=active\n" +
-		"  0.3s [ws]    browser state  session=1 ice=connected\n"
-	ok := []string{
-		"  9.0s [sdp]   answer accepted  session=9 setup=passive",
-		"  9.1s [ws]    browser state  session=9 signaling=stable ice=new",
-		blockIndent + "│ anything",
-	}
-	if err := Matches(ok, log); err != nil {
-		t.Errorf("Matches: %v", err)
-	}
-	for _, bad := range []string{
-		"  9.0s [sdp]   answer taken  session=9",
-		"  9.0s [ws]    answer accepted  session=9",
-		"  9.0s [sdp]   answer accepted  session=9 direction=sendonly",
-		"not a log line",
-	} {
-		if err := Matches([]string{bad}, log); err == nil {
-			t.Errorf("Matches(%q) = nil, want an error", bad)
 		}
 	}
 }

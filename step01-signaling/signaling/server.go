@@ -3,10 +3,12 @@ package signaling
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -38,23 +40,22 @@ type Server struct {
 	upgrader websocket.Upgrader
 	stats    Stats
 
-	mu       sync.Mutex
-	sessions map[string]*Session // live sessions by id
+	hostname string // this machine's name in lower case, accepted as a Host (host.go)
+
+	refusedHost, refusedOrigin, refusedSession rateLog // one log line per kind and interval
+
+	mu         sync.Mutex
+	sessions   map[string]*Session // live sessions by id
+	perAddress map[string]int      // live sessions by addressKey
 }
 
 // Stats counts what the server has seen, for tests and the curious.
 type Stats struct {
 	Sessions    atomic.Int64 // sessions opened
-	Refused     atomic.Int64 // WebSockets refused (origin, server full)
+	Refused     atomic.Int64 // requests refused (host, origin, server full)
 	BadMessages atomic.Int64 // messages answered with an error
+	Dropped     atomic.Int64 // messages to browsers dropped: the browser was not reading
 }
-
-// Timing of the WebSocket keep-alive: browsers answer pings by themselves.
-const (
-	pingEvery    = 15 * time.Second
-	readTimeout  = 3 * pingEvery
-	writeTimeout = 5 * time.Second
-)
 
 // VP8PayloadType is the dynamic RTP payload type (RFC 3551 §3) the server
 // offers for VP8.
@@ -63,16 +64,21 @@ const VP8PayloadType = 96
 // New returns a server; serve it with [Server.Handler].
 func New(opt Options) *Server {
 	s := &Server{
-		opt:      opt,
-		log:      logging.Layer(opt.Log, "ws"),
-		sdpLog:   logging.Layer(opt.Log, "sdp"),
-		sessions: map[string]*Session{},
+		opt:        opt,
+		log:        logging.Layer(opt.Log, "ws"),
+		sdpLog:     logging.Layer(opt.Log, "sdp"),
+		sessions:   map[string]*Session{},
+		perAddress: map[string]int{},
+	}
+	if name, err := os.Hostname(); err == nil {
+		s.hostname = strings.ToLower(name)
 	}
 	s.upgrader = websocket.Upgrader{CheckOrigin: s.checkOrigin}
 	return s
 }
 
-// Handler serves the page at / and the signaling WebSocket at /ws.
+// Handler serves the page at / and the signaling WebSocket at /ws, to
+// requests that name this server in their Host header (see checkHost).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	files := http.FileServerFS(s.opt.UI)
@@ -81,7 +87,7 @@ func (s *Server) Handler() http.Handler {
 		files.ServeHTTP(w, r)
 	}))
 	mux.HandleFunc("GET /ws", s.serveWS)
-	return mux
+	return s.checkHost(mux)
 }
 
 // Stats returns the server's counters.
@@ -111,7 +117,7 @@ func (s *Server) checkOrigin(r *http.Request) bool {
 	ok := err == nil && strings.EqualFold(u.Host, r.Host)
 	if !ok {
 		s.stats.Refused.Add(1)
-		s.log.Warn("refused WebSocket from another origin", "origin", origin, "host", r.Host)
+		s.refusedOrigin.warn(s.log, "refused WebSocket from another origin", "origin", truncate(origin, 80), "host", truncate(r.Host, 80))
 	}
 	return ok
 }
@@ -124,22 +130,29 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	sess, err := s.open(conn, r)
 	if err != nil {
+		// No session, so this goroutine is the socket's only writer.
 		s.stats.Refused.Add(1)
-		s.log.Warn("refused session", "reason", err.Error(), "remote", r.RemoteAddr)
-		writeJSON(conn, Error{Type: TypeError, Message: err.Error()})
-		conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, err.Error()), time.Now().Add(writeTimeout))
+		s.refusedSession.warn(s.log, "refused session", "reason", err.Error(), "remote", r.RemoteAddr)
+		deadline := time.Now().Add(closeTimeout)
+		writeJSON(conn, Error{Type: TypeError, Message: err.Error()}, deadline)
+		conn.WriteControl(websocket.CloseMessage, closeFrame(websocket.CloseTryAgainLater, err.Error()), deadline)
 		conn.Close()
 		return
 	}
 	sess.run()
 }
 
-// open registers a new session, unless the server is full.
+// open registers a new session, unless the server is full or the browser's
+// address already holds its share of the sessions.
 func (s *Server) open(conn *websocket.Conn, r *http.Request) (*Session, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.sessions) >= s.opt.Config.MaxSessions {
 		return nil, errServerFull
+	}
+	addr := addressKey(r.RemoteAddr)
+	if max := s.opt.Config.MaxSessionsPerAddress; s.perAddress[addr] >= max {
+		return nil, fmt.Errorf("server full for your address: it has %d sessions already, the most allowed; close one or try again later", max)
 	}
 	var id string
 	for id == "" || s.sessions[id] != nil {
@@ -148,7 +161,9 @@ func (s *Server) open(conn *websocket.Conn, r *http.Request) (*Session, error) {
 		id = hex.EncodeToString(b[:])
 	}
 	sess := newSession(s, id, conn, r)
+	sess.addr = addr
 	s.sessions[id] = sess
+	s.perAddress[addr]++
 	s.stats.Sessions.Add(1)
 	return sess, nil
 }
@@ -158,6 +173,9 @@ func (s *Server) forget(sess *Session) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.sessions, sess.ID)
+	if s.perAddress[sess.addr]--; s.perAddress[sess.addr] <= 0 {
+		delete(s.perAddress, sess.addr)
+	}
 }
 
 // CloseAll ends every session, for shutdown.

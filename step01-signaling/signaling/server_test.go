@@ -3,6 +3,7 @@ package signaling
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -109,9 +110,62 @@ func (h *harness) dial(t *testing.T) (*websocket.Conn, Offer) {
 	return c, o
 }
 
+// session returns the live session with this id.
+func (h *harness) session(t *testing.T, id string) *Session {
+	t.Helper()
+	h.srv.mu.Lock()
+	defer h.srv.mu.Unlock()
+	s := h.srv.sessions[id]
+	if s == nil {
+		t.Fatalf("no session %s", id)
+	}
+	return s
+}
+
+// waitAnswer waits for an answer to reach the media layers.
+func (h *harness) waitAnswer(t *testing.T) *Session {
+	t.Helper()
+	select {
+	case s := <-h.media.answered:
+		return s
+	case <-time.After(5 * time.Second):
+		t.Fatalf("no answer reached the media layers; log:\n%s", h.logText())
+		return nil
+	}
+}
+
+// waitLog waits until the log holds text.
+func (h *harness) waitLog(t *testing.T, text string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(h.logText(), text) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the log does not show %q:\n%s", text, h.logText())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// waitSessions waits until n sessions are live.
+func (h *harness) waitSessions(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for h.srv.Sessions() != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d sessions live, want %d; log:\n%s", h.srv.Sessions(), n, h.logText())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func (h *harness) dialOrigin(origin string) (*websocket.Conn, *http.Response, error) {
 	hdr := http.Header{}
 	hdr.Set("Origin", origin)
+	return dialWS(h, hdr)
+}
+
+// dialWS opens the WebSocket with these request headers ("Host" too).
+func dialWS(h *harness, hdr http.Header) (*websocket.Conn, *http.Response, error) {
 	return websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(h.http.URL, "http")+"/ws", hdr)
 }
 
@@ -198,67 +252,190 @@ func TestGoodAnswer(t *testing.T) {
 	h := newHarness(t, nil)
 	c, o := h.dial(t)
 	send(t, c, map[string]string{"type": "answer", "sdp": chromeAnswer(o)})
-	select {
-	case s := <-h.media.answered:
-		if s.ID != o.Session || s.Answer.Ufrag != "Xk3p" || s.Answer.VP8PayloadType != 96 || s.Answer.Setup != "active" {
-			t.Errorf("answer handed down as %+v", s.Answer)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("the answer did not reach the media layers")
+	if s := h.waitAnswer(t); s.ID != o.Session || s.Answer.Ufrag != "Xk3p" || s.Answer.VP8PayloadType != 96 || s.Answer.Setup != "active" {
+		t.Errorf("answer handed down as %+v", s.Answer)
 	}
-	// A second answer in the same session is refused.
+	// A second answer in the same session is refused, and counts as a bad message.
 	send(t, c, map[string]string{"type": "answer", "sdp": chromeAnswer(o)})
 	wantError(t, c, "already")
+	if h.srv.Stats().BadMessages.Load() != 1 {
+		t.Error("the second answer was not counted as a bad message")
+	}
+	// The answer is logged once, when accepted.
+	if n := strings.Count(h.logText(), "answer received"); n != 1 {
+		t.Errorf("%d answers logged, want 1", n)
+	}
 }
 
-// TestBadMessages sends one bad message after another: each is answered with
-// an error, and the session goes on to accept a good answer at the end.
+// TestBadMessages sends each kind of bad message: each is answered with an
+// error naming what is wrong, and a session that has had fewer than
+// maxBadMessages goes on to accept a good answer.
 func TestBadMessages(t *testing.T) {
 	h := newHarness(t, func(c *config.Signaling) { c.MaxMessageBytes = 20000 })
-	c, o := h.dial(t)
 	// Another session, to check it is not disturbed.
 	other, otherOffer := h.dial(t)
 
-	c.WriteMessage(websocket.TextMessage, []byte(`{"type":`))
-	wantError(t, c, "bad JSON")
-	send(t, c, map[string]string{"type": "hello"})
-	wantError(t, c, `unknown message type "hello"`)
-	c.WriteMessage(websocket.TextMessage, []byte(`{"type":"answer","sdp":"`+strings.Repeat("x", 30000)+`"}`))
-	wantError(t, c, "too large")
-	c.WriteMessage(websocket.BinaryMessage, []byte{1, 2, 3})
-	wantError(t, c, "binary")
-	send(t, c, map[string]any{"type": "answer", "sdp": 42})
-	wantError(t, c, "bad answer message")
-	send(t, c, map[string]string{"type": "answer", "sdp": strings.Replace(chromeAnswer(o), "a=fingerprint:sha-256", "a=fingerprint:sha-1", 1)})
-	wantError(t, c, "fingerprint")
-	noVP8 := strings.Replace(chromeAnswer(o), "a=rtpmap:96 VP8/90000", "a=rtpmap:96 H264/90000", 1)
-	send(t, c, map[string]string{"type": "answer", "sdp": noVP8})
-	wantError(t, c, "VP8")
-	send(t, c, map[string]string{"type": "answer", "sdp": strings.Replace(chromeAnswer(o), "a=sendonly", "a=inactive", 1)})
-	wantError(t, c, "camera track")
-	send(t, c, map[string]string{"type": "answer", "sdp": strings.Replace(chromeAnswer(o), "a=setup:active", "a=setup:passive", 1)})
-	wantError(t, c, "setup")
-	send(t, c, map[string]string{"type": "candidate", "candidate": "candidate:bogus"})
-	wantError(t, c, "candidate")
+	answer := chromeAnswer(Offer{})
+	answerMsg := func(sdp string) string {
+		b, _ := json.Marshal(map[string]string{"type": "answer", "sdp": sdp})
+		return string(b)
+	}
+	bad := []struct {
+		kind       int // websocket.TextMessage or BinaryMessage
+		data, want string
+	}{
+		{websocket.TextMessage, `{"type":`, "bad JSON"},
+		{websocket.TextMessage, `{"type":"hello"}`, `unknown message type "hello"`},
+		{websocket.TextMessage, `{"type":"answer","sdp":"` + strings.Repeat("x", 30000) + `"}`, "too large"},
+		{websocket.BinaryMessage, "\x01\x02\x03", "binary"},
+		{websocket.TextMessage, `{"type":"answer","sdp":42}`, "bad answer message"},
+		{websocket.TextMessage, answerMsg(strings.Replace(answer, "a=fingerprint:sha-256", "a=fingerprint:sha-1", 1)), "fingerprint"},
+		{websocket.TextMessage, answerMsg(strings.Replace(answer, "a=rtpmap:96 VP8/90000", "a=rtpmap:96 H264/90000", 1)), "VP8"},
+		{websocket.TextMessage, answerMsg(strings.Replace(answer, "a=sendonly", "a=inactive", 1)), "camera track"},
+		{websocket.TextMessage, answerMsg(strings.Replace(answer, "a=setup:active", "a=setup:passive", 1)), "setup"},
+		{websocket.TextMessage, `{"type":"candidate","candidate":"candidate:bogus"}`, "candidate"},
+	}
+	for len(bad) > 0 {
+		// As many as a session may send without being closed.
+		n := min(len(bad), maxBadMessages-1)
+		c, o := h.dial(t)
+		for _, m := range bad[:n] {
+			c.WriteMessage(m.kind, []byte(m.data))
+			wantError(t, c, m.want)
+		}
+		bad = bad[n:]
+		send(t, c, map[string]string{"type": "candidate", "candidate": "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host generation 0", "sdpMid": "0"})
+		send(t, c, map[string]string{"type": "answer", "sdp": chromeAnswer(o)})
+		if s := h.waitAnswer(t); s.ID != o.Session {
+			t.Fatalf("answer of session %s accepted, want %s", s.ID, o.Session)
+		}
+		c.Close()
+	}
 	if got := h.srv.Stats().BadMessages.Load(); got != 10 {
 		t.Errorf("counted %d bad messages, want 10", got)
 	}
-
-	// Both sessions still work.
-	send(t, c, map[string]string{"type": "candidate", "candidate": "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host generation 0", "sdpMid": "0"})
-	send(t, c, map[string]string{"type": "answer", "sdp": chromeAnswer(o)})
 	send(t, other, map[string]string{"type": "answer", "sdp": chromeAnswer(otherOffer)})
-	got := map[string]bool{}
-	for len(got) < 2 {
-		select {
-		case s := <-h.media.answered:
-			got[s.ID] = true
-		case <-time.After(5 * time.Second):
-			t.Fatalf("answers accepted: %v; log:\n%s", got, h.logText())
-		}
+	if s := h.waitAnswer(t); s.ID != otherOffer.Session {
+		t.Errorf("answer of session %s accepted, want %s", s.ID, otherOffer.Session)
 	}
 	if !strings.Contains(h.logText(), "browser candidate") {
 		t.Error("the trickled candidate was not logged")
+	}
+}
+
+// TestTooManyBadMessages is a client sending answers of 60 KB of garbage,
+// which used to be logged in full, each of them, for as long as it went on.
+// Now only an accepted answer is logged in full, the first few bad messages
+// are logged short, and the maxBadMessages-th ends the session.
+func TestTooManyBadMessages(t *testing.T) {
+	h := newHarness(t, nil)
+	c, _ := h.dial(t)
+	garbage := "v=0\r\n" + strings.Repeat("garbage ", 60000/8)
+	for i := 0; i < 20; i++ {
+		if c.WriteJSON(map[string]string{"type": "answer", "sdp": garbage}) != nil {
+			break // the server has closed the socket
+		}
+	}
+	for i := 0; i < maxBadMessages; i++ {
+		wantError(t, c, "")
+	}
+	wantError(t, c, "5 bad messages: closing the session")
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, _, err := c.ReadMessage(); !websocket.IsCloseError(err, websocket.ClosePolicyViolation) {
+		t.Errorf("want close 1008, got %v", err)
+	}
+	h.waitLog(t, "session closed")
+	log := h.logText()
+	t.Logf("20 answers of %d bytes: the session logged %d bytes, its offer included", len(garbage), len(log))
+	if len(log) > 4000 || strings.Contains(log, strings.Repeat("garbage ", 20)) {
+		t.Errorf("the log grew by %d bytes:\n%.4000s", len(log), log)
+	}
+	if n := strings.Count(log, "bad message from browser"); n != loggedBadMessages {
+		t.Errorf("%d bad messages logged, want %d", n, loggedBadMessages)
+	}
+	if !strings.Contains(log, "bad_messages=5") || !strings.Contains(log, `first_line="v=0"`) || strings.Contains(log, "answer received") {
+		t.Errorf("log:\n%s", log)
+	}
+	if got := h.srv.Stats().BadMessages.Load(); got != maxBadMessages {
+		t.Errorf("counted %d bad messages, want %d", got, maxBadMessages)
+	}
+}
+
+// TestChattyBrowser: state and candidate messages are good messages, but a
+// client sending them in a loop cannot fill the log, and what it writes in
+// them is logged short.
+func TestChattyBrowser(t *testing.T) {
+	h := newHarness(t, nil)
+	c, _ := h.dial(t)
+	for i := range 300 {
+		send(t, c, map[string]string{"type": "state", "signalingState": fmt.Sprint("state-", i%2, strings.Repeat("x", 1000))})
+	}
+	send(t, c, map[string]string{"type": "hello"}) // answered after the 300 are handled
+	wantError(t, c, "unknown message type")
+	log := h.logText()
+	if n := strings.Count(log, "browser state"); n != maxBrowserLines || strings.Count(log, "too many state and candidate messages") != 1 {
+		t.Errorf("%d state lines logged, want %d and one warning", n, maxBrowserLines)
+	}
+	if strings.Contains(log, strings.Repeat("x", 40)) {
+		t.Error("a state value was logged in full")
+	}
+}
+
+// TestAnswerTimeout: a WebSocket that never answers gives its slot back.
+func TestAnswerTimeout(t *testing.T) {
+	h := newHarness(t, func(c *config.Signaling) { c.AnswerTimeout = 300 * time.Millisecond })
+	silent, _ := h.dial(t)
+	good, o := h.dial(t)
+	send(t, good, map[string]string{"type": "answer", "sdp": chromeAnswer(o)})
+	h.waitAnswer(t)
+	wantError(t, silent, "no answer within 300ms: closing the session")
+	silent.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, _, err := silent.ReadMessage(); !websocket.IsCloseError(err, websocket.ClosePolicyViolation) {
+		t.Errorf("want close 1008, got %v", err)
+	}
+	h.waitSessions(t, 1)
+	time.Sleep(300 * time.Millisecond)
+	if h.srv.Sessions() != 1 {
+		t.Error("the session that answered was closed too")
+	}
+	h.waitLog(t, `reason="no answer within 300ms"`)
+}
+
+// TestSessionsPerAddress: one address cannot take every slot.
+func TestSessionsPerAddress(t *testing.T) {
+	h := newHarness(t, func(c *config.Signaling) { c.MaxSessionsPerAddress = 2 })
+	first, _ := h.dial(t)
+	h.dial(t)
+	c, _, err := h.dialOrigin(h.http.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	wantError(t, c, "server full for your address")
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, _, err := c.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseTryAgainLater) {
+		t.Errorf("want close 1013, got %v", err)
+	}
+	if h.srv.Stats().Refused.Load() != 1 {
+		t.Error("refusal not counted")
+	}
+	// A slot given back can be taken again.
+	first.Close()
+	h.waitSessions(t, 1)
+	h.dial(t)
+}
+
+func TestAddressKey(t *testing.T) {
+	for _, tc := range []struct{ remote, want string }{
+		{"192.0.2.7:5000", "192.0.2.7"},
+		{"[::ffff:192.0.2.7]:5000", "192.0.2.7"},
+		{"[2001:db8:1:2:aaaa::1]:5000", "2001:db8:1:2::/64"},
+		{"[2001:db8:1:2:bbbb::9%eth0]:6000", "2001:db8:1:2::/64"},
+		{"@", "@"},
+	} {
+		if got := addressKey(tc.remote); got != tc.want {
+			t.Errorf("addressKey(%q) = %q, want %q", tc.remote, got, tc.want)
+		}
 	}
 }
 
@@ -267,7 +444,7 @@ func TestMediaRefusesAnswer(t *testing.T) {
 	h.media.fail = errors.New("ice: no room")
 	c, o := h.dial(t)
 	send(t, c, map[string]string{"type": "answer", "sdp": chromeAnswer(o)})
-	<-h.media.answered
+	h.waitAnswer(t)
 	wantError(t, c, "ice: no room")
 }
 

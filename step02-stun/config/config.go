@@ -12,6 +12,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -21,18 +23,23 @@ var defaults []byte
 
 // Config is every setting of the server.
 type Config struct {
-	HTTP      string    `yaml:"http"`      // listen address of the page and WebSocket
-	UDP       int       `yaml:"udp"`       // the one UDP port for media
-	STUN      string    `yaml:"stun"`      // STUN server to learn our public address from, or ""
-	Log       string    `yaml:"log"`       // log level name
-	Signaling Signaling `yaml:"signaling"` // WebSocket limits
+	HTTP          string    `yaml:"http"`            // listen address of the page and WebSocket
+	UDP           int       `yaml:"udp"`             // the one UDP port for media
+	STUN          string    `yaml:"stun"`            // STUN server to learn our public address from, or ""
+	UDPReadBuffer int       `yaml:"udp_read_buffer"` // receive buffer of the UDP socket, in bytes
+	Trace         bool      `yaml:"trace"`           // log every datagram received and sent
+	Log           string    `yaml:"log"`             // log level name
+	Signaling     Signaling `yaml:"signaling"`       // WebSocket limits
 }
 
 // Signaling limits what a browser may do over the WebSocket.
 type Signaling struct {
-	MaxMessageBytes int      `yaml:"max_message_bytes"` // larger messages are refused
-	MaxSessions     int      `yaml:"max_sessions"`      // concurrent WebSockets
-	AllowedOrigins  []string `yaml:"allowed_origins"`   // besides same-origin
+	MaxMessageBytes       int           `yaml:"max_message_bytes"`        // larger messages are refused
+	MaxSessions           int           `yaml:"max_sessions"`             // concurrent WebSockets
+	MaxSessionsPerAddress int           `yaml:"max_sessions_per_address"` // concurrent WebSockets from one IP address (IPv6: one /64)
+	AnswerTimeout         time.Duration `yaml:"answer_timeout"`           // a session with no accepted answer by then is closed
+	AllowedOrigins        []string      `yaml:"allowed_origins"`          // besides same-origin
+	AllowedHosts          []string      `yaml:"allowed_hosts"`            // Host names served besides localhost, this machine's name and IP addresses
 }
 
 // Default returns the embedded defaults.
@@ -54,6 +61,8 @@ func Load(args []string, stderr io.Writer) (*Config, error) {
 	httpAddr := fs.String("http", c.HTTP, "HTTP `address` for the page and the WebSocket")
 	udp := fs.Int("udp", c.UDP, "UDP `port` for media")
 	stunServer := fs.String("stun", c.STUN, "STUN server `host:port` to learn the public address from (default: none)")
+	readBuffer := fs.Int("udp-read-buffer", c.UDPReadBuffer, "receive buffer of the UDP socket, in `bytes`")
+	trace := fs.Bool("trace", c.Trace, "log every UDP datagram received and sent, with a short hexdump")
 	level := fs.String("log", c.Log, "log `level`: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -78,6 +87,10 @@ func Load(args []string, stderr io.Writer) (*Config, error) {
 			c.UDP = *udp
 		case "stun":
 			c.STUN = *stunServer
+		case "udp-read-buffer":
+			c.UDPReadBuffer = *readBuffer
+		case "trace":
+			c.Trace = *trace
 		case "log":
 			c.Log = *level
 		}
@@ -104,8 +117,19 @@ func (c *Config) Check() error {
 		return fmt.Errorf("config: udp: port %d out of range", c.UDP)
 	case c.Signaling.MaxMessageBytes < 1024:
 		return fmt.Errorf("config: signaling.max_message_bytes: %d is too small for an SDP", c.Signaling.MaxMessageBytes)
+	case c.UDPReadBuffer < 0:
+		return fmt.Errorf("config: udp_read_buffer: %d is negative", c.UDPReadBuffer)
 	case c.Signaling.MaxSessions < 1:
 		return fmt.Errorf("config: signaling.max_sessions: %d", c.Signaling.MaxSessions)
+	case c.Signaling.MaxSessionsPerAddress < 1:
+		return fmt.Errorf("config: signaling.max_sessions_per_address: %d", c.Signaling.MaxSessionsPerAddress)
+	case c.Signaling.AnswerTimeout <= 0:
+		return fmt.Errorf("config: signaling.answer_timeout: %v: want a positive duration such as 15s", c.Signaling.AnswerTimeout)
+	}
+	for _, h := range c.Signaling.AllowedHosts {
+		if h == "" || strings.ContainsAny(h, ":/ []") {
+			return fmt.Errorf("config: signaling.allowed_hosts: %q: want a host name without scheme or port, or \"*\"", h)
+		}
 	}
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(c.Log)); err != nil {

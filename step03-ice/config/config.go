@@ -13,6 +13,8 @@ import (
 	"log/slog"
 	"net/netip"
 	"os"
+	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -22,19 +24,24 @@ var defaults []byte
 
 // Config is every setting of the server.
 type Config struct {
-	HTTP      string    `yaml:"http"`      // listen address of the page and WebSocket
-	UDP       int       `yaml:"udp"`       // the one UDP port for media
-	STUN      string    `yaml:"stun"`      // STUN server to learn our public address from, or ""
-	PublicIP  string    `yaml:"public_ip"` // our public address, advertised as a candidate, or ""
-	Log       string    `yaml:"log"`       // log level name
-	Signaling Signaling `yaml:"signaling"` // WebSocket limits
+	HTTP          string    `yaml:"http"`            // listen address of the page and WebSocket
+	UDP           int       `yaml:"udp"`             // the one UDP port for media
+	STUN          string    `yaml:"stun"`            // STUN server to learn our public address from, or ""
+	PublicIP      string    `yaml:"public_ip"`       // our public address, advertised as a candidate, or ""
+	UDPReadBuffer int       `yaml:"udp_read_buffer"` // receive buffer of the UDP socket, in bytes
+	Trace         bool      `yaml:"trace"`           // log every datagram received and sent
+	Log           string    `yaml:"log"`             // log level name
+	Signaling     Signaling `yaml:"signaling"`       // WebSocket limits
 }
 
 // Signaling limits what a browser may do over the WebSocket.
 type Signaling struct {
-	MaxMessageBytes int      `yaml:"max_message_bytes"` // larger messages are refused
-	MaxSessions     int      `yaml:"max_sessions"`      // concurrent WebSockets
-	AllowedOrigins  []string `yaml:"allowed_origins"`   // besides same-origin
+	MaxMessageBytes       int           `yaml:"max_message_bytes"`        // larger messages are refused
+	MaxSessions           int           `yaml:"max_sessions"`             // concurrent WebSockets
+	MaxSessionsPerAddress int           `yaml:"max_sessions_per_address"` // concurrent WebSockets from one IP address (IPv6: one /64)
+	AnswerTimeout         time.Duration `yaml:"answer_timeout"`           // a session with no accepted answer by then is closed
+	AllowedOrigins        []string      `yaml:"allowed_origins"`          // besides same-origin
+	AllowedHosts          []string      `yaml:"allowed_hosts"`            // Host names served besides localhost, this machine's name and IP addresses
 }
 
 // Default returns the embedded defaults.
@@ -57,6 +64,8 @@ func Load(args []string, stderr io.Writer) (*Config, error) {
 	udp := fs.Int("udp", c.UDP, "UDP `port` for media")
 	stunServer := fs.String("stun", c.STUN, "STUN server `host:port` to learn the public address from (default: none)")
 	publicIP := fs.String("public-ip", c.PublicIP, "this server's public IP `address`, advertised as an ICE candidate")
+	readBuffer := fs.Int("udp-read-buffer", c.UDPReadBuffer, "receive buffer of the UDP socket, in `bytes`")
+	trace := fs.Bool("trace", c.Trace, "log every UDP datagram received and sent, with a short hexdump")
 	level := fs.String("log", c.Log, "log `level`: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -83,6 +92,10 @@ func Load(args []string, stderr io.Writer) (*Config, error) {
 			c.STUN = *stunServer
 		case "public-ip":
 			c.PublicIP = *publicIP
+		case "udp-read-buffer":
+			c.UDPReadBuffer = *readBuffer
+		case "trace":
+			c.Trace = *trace
 		case "log":
 			c.Log = *level
 		}
@@ -109,8 +122,19 @@ func (c *Config) Check() error {
 		return fmt.Errorf("config: udp: port %d out of range", c.UDP)
 	case c.Signaling.MaxMessageBytes < 1024:
 		return fmt.Errorf("config: signaling.max_message_bytes: %d is too small for an SDP", c.Signaling.MaxMessageBytes)
+	case c.UDPReadBuffer < 0:
+		return fmt.Errorf("config: udp_read_buffer: %d is negative", c.UDPReadBuffer)
 	case c.Signaling.MaxSessions < 1:
 		return fmt.Errorf("config: signaling.max_sessions: %d", c.Signaling.MaxSessions)
+	case c.Signaling.MaxSessionsPerAddress < 1:
+		return fmt.Errorf("config: signaling.max_sessions_per_address: %d", c.Signaling.MaxSessionsPerAddress)
+	case c.Signaling.AnswerTimeout <= 0:
+		return fmt.Errorf("config: signaling.answer_timeout: %v: want a positive duration such as 15s", c.Signaling.AnswerTimeout)
+	}
+	for _, h := range c.Signaling.AllowedHosts {
+		if h == "" || strings.ContainsAny(h, ":/ []") {
+			return fmt.Errorf("config: signaling.allowed_hosts: %q: want a host name without scheme or port, or \"*\"", h)
+		}
 	}
 	if c.PublicIP != "" {
 		if _, err := netip.ParseAddr(c.PublicIP); err != nil {

@@ -138,26 +138,88 @@ func TestValidPairLimit(t *testing.T) {
 	wantRoute(t, a, addr(MaxValidPairs+2), "s1", true)
 }
 
-// An address that becomes valid for another session leaves the first one.
-func TestAddressMovesBetweenSessions(t *testing.T) {
-	a := newTestAgent(t)
-	other := Credentials{Ufrag: "otherUfrag", Pwd: "otherPasswordOfTwentyTwo"}
-	if err := a.AddSession(t0, "s2", other, browser); err != nil {
+// attacker are the credentials of a second session, "s2": anyone who
+// opens the page gets valid credentials of a session of their own.
+var attacker = Credentials{Ufrag: "attackerUfrag", Pwd: "attackerPasswordOfTwentyTwo"}
+
+// A check signed with the attacker's own credentials but sent from (or
+// spoofing) the address of another session's valid pair is dropped: it
+// would move the victim's address, and with it the victim's DTLS, to the
+// attacker's session. The address is free again when the victim's pair
+// has lost consent (RFC 7675 §5.1), even though the victim's session lives
+// on through another pair.
+func TestNoRouteTakeover(t *testing.T) {
+	a := newTestAgent(t) // s1, the victim
+	if err := a.AddSession(t0, "s2", attacker, browser); err != nil {
 		t.Fatal(err)
 	}
 	nominate := chk()
 	nominate.useCandidate = true
-	handle(t, a, t0, addrA, nominate.build(t))
-	c := checkSpec{local: other.Ufrag, remote: browser.Ufrag, key: other.Pwd}
-	_, evs, err := handle(t, a, t0.Add(time.Second), addrA, c.build(t))
+	spoof := checkSpec{local: attacker.Ufrag, remote: browser.Ufrag, key: attacker.Pwd, useCandidate: true}
+
+	handle(t, a, t0, addrA, nominate.build(t)) // s1 selects addrA
+	txs, evs, err := handle(t, a, t0.Add(time.Second), addrA, spoof.build(t))
+	if !errors.Is(err, ErrAddressInUse) || len(txs) != 0 || len(evs) != 0 {
+		t.Fatalf("spoofed check: err %v, %d transmits, events %v; want %v and nothing", err, len(txs), evs, ErrAddressInUse)
+	}
+	wantRoute(t, a, addrA, "s1", true)
+	// s1 still has addrA valid and selected: its next check is no news.
+	_, evs, err = handle(t, a, t0.Add(2*time.Second), addrA, nominate.build(t))
 	if err != nil {
 		t.Fatal(err)
 	}
+	wantEvents(t, evs)
+
+	// The victim moves to addrB (and nominates nothing there); the
+	// attacker keeps its own session alive from addrC.
+	handle(t, a, t0.Add(10*time.Second), addrB, chk().build(t))
+	handle(t, a, t0.Add(20*time.Second), addrB, chk().build(t))
+	own := spoof
+	own.useCandidate = false
+	if _, _, err := handle(t, a, t0.Add(20*time.Second), addrC, own.build(t)); err != nil {
+		t.Fatal(err)
+	}
+	// addrA had its last check from s1 at t0+2s: it keeps consent, and
+	// stays s1's, until t0+32s exactly.
+	if _, _, err := handle(t, a, t0.Add(32*time.Second-time.Nanosecond), addrA, spoof.build(t)); !errors.Is(err, ErrAddressInUse) {
+		t.Fatalf("spoofed check just before s1's pair expires: %v, want %v", err, ErrAddressInUse)
+	}
+	wantRoute(t, a, addrA, "s1", true)
+	if n := a.Stats().Dropped[ErrAddressInUse]; n != 2 {
+		t.Errorf("Stats.Dropped[ErrAddressInUse] = %d, want 2", n)
+	}
+
+	_, evs, err = handle(t, a, t0.Add(32*time.Second), addrA, spoof.build(t))
+	if err != nil {
+		t.Fatalf("check once s1's pair has lost consent: %v", err)
+	}
+	wantEvents(t, evs,
+		PairExpired{Session: "s1", Remote: addrA, Last: t0.Add(2 * time.Second)},
+		Selected{Session: "s1", Remote: addrB, Previous: addrA},
+		PairValid{"s2", addrA},
+		Selected{Session: "s2", Remote: addrA})
+	wantRoute(t, a, addrA, "s2", true)
+	wantRoute(t, a, addrB, "s1", true)
+}
+
+// A session that ends frees its addresses at once for other sessions.
+func TestAddressFreedByRemoveSession(t *testing.T) {
+	a := newTestAgent(t)
+	if err := a.AddSession(t0, "s2", attacker, browser); err != nil {
+		t.Fatal(err)
+	}
+	handle(t, a, t0, addrA, chk().build(t))
+	c := checkSpec{local: attacker.Ufrag, remote: browser.Ufrag, key: attacker.Pwd}
+	if _, _, err := handle(t, a, t0.Add(time.Second), addrA, c.build(t)); !errors.Is(err, ErrAddressInUse) {
+		t.Fatalf("check from s1's address: %v, want %v", err, ErrAddressInUse)
+	}
+	a.RemoveSession("s1")
+	_, evs, err := handle(t, a, t0.Add(time.Second), addrA, c.build(t))
+	if err != nil {
+		t.Fatalf("check after RemoveSession: %v", err)
+	}
 	wantEvents(t, evs, PairValid{"s2", addrA})
 	wantRoute(t, a, addrA, "s2", true)
-	// s1 lost its selected pair: a new nomination of addrA is news again.
-	_, evs, _ = handle(t, a, t0.Add(2*time.Second), addrA, nominate.build(t))
-	wantEvents(t, evs, PairValid{"s1", addrA}, Selected{Session: "s1", Remote: addrA})
 }
 
 func TestEventStrings(t *testing.T) {
@@ -165,6 +227,7 @@ func TestEventStrings(t *testing.T) {
 		PairValid{"s1", addrA},
 		Selected{Session: "s1", Remote: addrB},
 		Selected{Session: "s1", Remote: addrB, Previous: addrA},
+		PairExpired{Session: "s1", Remote: addrA, Last: t0},
 		ConsentExpired{Session: "s1", Last: t0},
 	} {
 		if s := e.String(); len(s) < 10 || s[:5] != "ice: " {

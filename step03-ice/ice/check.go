@@ -143,8 +143,14 @@ func (a *Agent) answerCheck(now time.Time, req *stun.Message, from netip.AddrPor
 		return drop(ErrIntegrity, fmt.Sprintf("session %s: %v", s.id, err))
 	}
 
-	// Authenticated: from here on every answer carries MESSAGE-INTEGRITY
-	// with our password, as §9.1.3 asks of the 420 response too.
+	// Authenticated, but the source may be another session's valid pair:
+	// an address carries one session at a time (pairs.go).
+	if err := a.claim(s, from); err != nil {
+		return err
+	}
+
+	// From here on every answer carries MESSAGE-INTEGRITY with our
+	// password, as §9.1.3 asks of the 420 response too.
 
 	// RFC 8489 §6.3.1: "If the request contains one or more unknown
 	// comprehension-required attributes, the server replies with an error

@@ -94,3 +94,98 @@ func TestConsentOrder(t *testing.T) {
 		t.Errorf("PollTimeout = %v, want t0+40s", d)
 	}
 }
+
+// Consent is per pair (RFC 7675 §5.1: "that 5-tuple"): the selected pair
+// loses consent ConsentTimeout after its own last check, even though the
+// browser keeps checking another pair of the session. The pair leaves
+// Route, and the pair checked most recently becomes selected. The session
+// expires with its last pair.
+func TestConsentPerPair(t *testing.T) {
+	a := newTestAgent(t)
+	nominate := chk()
+	nominate.useCandidate = true
+	handle(t, a, t0, addrA, nominate.build(t)) // selected
+	for _, at := range []time.Duration{1, 10, 20, 29} {
+		handle(t, a, t0.Add(at*time.Second), addrB, chk().build(t))
+	}
+	if d, ok := a.PollTimeout(); !ok || !d.Equal(t0.Add(30*time.Second)) {
+		t.Fatalf("PollTimeout = %v, %v; want t0+30s, when the pair to addrA loses consent", d, ok)
+	}
+	a.HandleTimeout(t0.Add(30*time.Second - time.Nanosecond))
+	if _, evs := drain(a); len(evs) != 0 {
+		t.Fatalf("expired early: %v", evs)
+	}
+	wantRoute(t, a, addrA, "s1", true)
+
+	a.HandleTimeout(t0.Add(30 * time.Second))
+	_, evs := drain(a)
+	wantEvents(t, evs,
+		PairExpired{Session: "s1", Remote: addrA, Last: t0},
+		Selected{Session: "s1", Remote: addrB, Previous: addrA})
+	wantRoute(t, a, addrA, "", false)
+	wantRoute(t, a, addrB, "s1", true)
+	if d, ok := a.PollTimeout(); !ok || !d.Equal(t0.Add(59*time.Second)) {
+		t.Errorf("PollTimeout = %v, %v; want t0+59s", d, ok)
+	}
+	if st := a.Stats(); st.PairExpiries != 1 || st.Selections != 2 {
+		t.Errorf("PairExpiries = %d, Selections = %d; want 1 and 2", st.PairExpiries, st.Selections)
+	}
+
+	// A later check from addrA is a new connectivity check: the pair is
+	// valid again, from scratch.
+	_, evs, err := handle(t, a, t0.Add(40*time.Second), addrA, chk().build(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEvents(t, evs, PairValid{"s1", addrA})
+
+	// The session lives as long as its freshest pair: addrB, selected,
+	// expires at t0+59s and addrA takes over; addrA and the session
+	// expire at t0+70s, with ConsentExpired alone.
+	a.HandleTimeout(t0.Add(59 * time.Second))
+	_, evs = drain(a)
+	wantEvents(t, evs,
+		PairExpired{Session: "s1", Remote: addrB, Last: t0.Add(29 * time.Second)},
+		Selected{Session: "s1", Remote: addrA, Previous: addrB})
+	a.HandleTimeout(t0.Add(70 * time.Second))
+	_, evs = drain(a)
+	wantEvents(t, evs, ConsentExpired{Session: "s1", Last: t0.Add(40 * time.Second)})
+	wantRoute(t, a, addrA, "", false)
+	if a.Sessions() != 0 {
+		t.Errorf("Sessions = %d", a.Sessions())
+	}
+}
+
+// A pair that is not selected loses consent quietly but for PairExpired;
+// the selected pair stays. When the selected pair goes, the freshest of
+// the others takes over.
+func TestConsentPairFallback(t *testing.T) {
+	a := newTestAgent(t)
+	nominate := chk()
+	nominate.useCandidate = true
+	handle(t, a, t0, addrC, chk().build(t))                        // last check t0
+	handle(t, a, t0.Add(time.Second), addrA, nominate.build(t))    // selected, last check t0+1s
+	handle(t, a, t0.Add(2*time.Second), addrB, chk().build(t))     // last check t0+20s
+	handle(t, a, t0.Add(20*time.Second), addrB, chk().build(t))    //
+	handle(t, a, t0.Add(25*time.Second), addrC, chk().build(t))    // last check t0+25s
+	handle(t, a, t0.Add(26*time.Second), addrA, nominate.build(t)) // selected, refreshed
+
+	// addrB (not selected) loses consent at t0+50s.
+	a.HandleTimeout(t0.Add(50 * time.Second))
+	_, evs := drain(a)
+	wantEvents(t, evs, PairExpired{Session: "s1", Remote: addrB, Last: t0.Add(20 * time.Second)})
+	wantRoute(t, a, addrB, "", false)
+	wantRoute(t, a, addrA, "s1", true)
+	// addrA is still selected: its nomination is no news.
+	_, evs, _ = handle(t, a, t0.Add(51*time.Second), addrC, chk().build(t)) // addrC: last check t0+51s
+	wantEvents(t, evs)
+	_, evs, _ = handle(t, a, t0.Add(52*time.Second), addrB, chk().build(t)) // addrB again: last check t0+52s
+	wantEvents(t, evs, PairValid{"s1", addrB})
+
+	// addrA loses consent at t0+56s; addrB, checked last, takes over.
+	a.HandleTimeout(t0.Add(56 * time.Second))
+	_, evs = drain(a)
+	wantEvents(t, evs,
+		PairExpired{Session: "s1", Remote: addrA, Last: t0.Add(26 * time.Second)},
+		Selected{Session: "s1", Remote: addrB, Previous: addrA})
+}

@@ -38,18 +38,16 @@ func TestClassify(t *testing.T) {
 			t.Errorf("%s: Classify = %v, want %v", tt.name, got, tt.want)
 		}
 	}
-	// Every first byte, against the table of RFC 7983 §7 (the STUN
-	// range needs a real header, checked above).
+	// Every first byte, with and without a STUN header after it, against
+	// the table of RFC 7983 §7 (rfc7983 in fuzz_test.go).
 	for c := 0; c < 256; c++ {
-		want := KindOther
-		switch {
-		case 20 <= c && c <= 63:
-			want = KindDTLS
-		case 128 <= c && c <= 191:
-			want = KindRTP
-		}
-		if got := Classify([]byte{byte(c), 0, 0, 0}); got != want {
-			t.Errorf("first byte %d: %v, want %v", c, got, want)
+		for _, b := range [][]byte{
+			{byte(c), 0, 0, 0},
+			{byte(c), 1, 0, 0, 0x21, 0x12, 0xa4, 0x42, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+		} {
+			if got, want := Classify(b), wantKind(b); got != want {
+				t.Errorf("Classify(%x): %v, want %v", b, got, want)
+			}
 		}
 	}
 	for k, s := range map[Kind]string{KindSTUN: "STUN", KindDTLS: "DTLS", KindRTP: "RTP/RTCP", KindOther: "other", 42: "other"} {

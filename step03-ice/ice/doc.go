@@ -20,8 +20,9 @@
 //	HandleTimeout(now)            when the time of PollTimeout has come
 //
 // and after each call drains PollTransmit (datagrams to send) and PollEvent
-// (PairValid, Selected, ConsentExpired). The same code runs in tests with a
-// fake clock, and a fuzzer can drive it with arbitrary bytes. In outline:
+// (PairValid, Selected, PairExpired, ConsentExpired). The same code runs in
+// tests with a fake clock, and a fuzzer can drive it with arbitrary bytes.
+// In outline:
 //
 //	n, from, _ := conn.ReadFromUDPAddrPort(buf)
 //	now := time.Now()
@@ -47,9 +48,9 @@
 //
 //	agent.go       the Agent, its sessions, Route and the output queues
 //	check.go       RFC 8445 §7.3, RFC 8489 §6.3: answering a Binding request
-//	pairs.go       RFC 8445 §7.3.2, §8.2: valid pairs and the selected pair
-//	consent.go     RFC 7675 §5.1: consent expiry, PollTimeout, HandleTimeout
-//	events.go      PairValid, Selected, ConsentExpired
+//	pairs.go       RFC 8445 §7.3.2, §8.2: valid pairs, the selected pair, one session per address
+//	consent.go     RFC 7675 §5.1: consent expiry per pair, PollTimeout, HandleTimeout
+//	events.go      PairValid, Selected, PairExpired, ConsentExpired
 //	errors.go      why a datagram was dropped, and the Stats counters
 //	demux.go       RFC 7983 §7: STUN, DTLS or RTP by the first byte
 //	candidates.go  RFC 8445 §5.1.2, §5.2: the host candidates of the offer
@@ -58,5 +59,8 @@
 // MESSAGE-INTEGRITY with the password of a live session, and datagrams that
 // fail are dropped without an answer, so that the port tells a prober
 // nothing. Only addresses that have sent such a check are routed; DTLS and
-// SRTP from anywhere else are dropped before any parsing.
+// SRTP from anywhere else are dropped before any parsing. Anyone who opens
+// the page has valid credentials of a session of their own, so an address
+// that is another session's valid pair is not given to theirs while that
+// pair has consent, whatever source address their checks claim.
 package ice

@@ -70,7 +70,9 @@ type Event struct {
 	Text  string `json:"text"`  // what happened
 }
 
-// Error tells the browser what it sent wrong. The session goes on.
+// Error tells the browser what it sent wrong. The session goes on, unless
+// the browser has sent too many bad messages or no answer in time: then a
+// last error says so and the server closes the socket.
 type Error struct {
 	Type    string `json:"type"`    // "error"
 	Message string `json:"message"` // the reason, as logged

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestDefaults(t *testing.T) {
@@ -57,6 +58,39 @@ func TestBadSettings(t *testing.T) {
 		_, err := Load(tc.args, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Load(%q) = %v, want error containing %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+// TestSignalingSettings covers the limits that keep one client from taking
+// every session slot and the Host names the server answers to.
+func TestSignalingSettings(t *testing.T) {
+	c := Default().Signaling
+	if c.MaxSessionsPerAddress != 10 || c.AnswerTimeout != 15*time.Second || len(c.AllowedHosts) != 0 {
+		t.Errorf("signaling defaults = %+v", c)
+	}
+	f := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(f, []byte("signaling:\n  max_sessions_per_address: 200\n  answer_timeout: 1m30s\n  allowed_hosts: [webrtc.example.org]\n"), 0o644)
+	got, err := Load([]string{"-config", f}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := got.Signaling; s.MaxSessionsPerAddress != 200 || s.AnswerTimeout != 90*time.Second || len(s.AllowedHosts) != 1 || s.AllowedHosts[0] != "webrtc.example.org" {
+		t.Errorf("got %+v", s)
+	}
+	for _, tc := range []struct{ yaml, want string }{
+		{"max_sessions_per_address: 0", "max_sessions_per_address"},
+		{"answer_timeout: 0s", "answer_timeout"},
+		{"answer_timeout: -5s", "answer_timeout"},
+		{"answer_timeout: 15", "cannot unmarshal"}, // a bare number has no unit
+		{"answer_timeout: soon", "cannot unmarshal"},
+		{"allowed_hosts: [\"http://example.org\"]", "allowed_hosts"},
+		{"allowed_hosts: [\"example.org:8080\"]", "allowed_hosts"},
+		{"allowed_hosts: [\"\"]", "allowed_hosts"},
+	} {
+		os.WriteFile(f, []byte("signaling:\n  "+tc.yaml+"\n"), 0o644)
+		if _, err := Load([]string{"-config", f}, io.Discard); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error containing %q", tc.yaml, err, tc.want)
 		}
 	}
 }

@@ -82,11 +82,11 @@ type Alert struct {
 	Description AlertDescription // the reason
 }
 
-// Marshal encodes the alert.
-func (a *Alert) Marshal() []byte { return []byte{byte(a.Level), byte(a.Description)} }
+// marshal encodes the alert.
+func (a *Alert) marshal() []byte { return []byte{byte(a.Level), byte(a.Description)} }
 
-// Unmarshal decodes the alert.
-func (a *Alert) Unmarshal(b []byte) error {
+// unmarshal decodes the alert.
+func (a *Alert) unmarshal(b []byte) error {
 	if len(b) != 2 {
 		return errors.New("dtls: alert: not 2 bytes")
 	}

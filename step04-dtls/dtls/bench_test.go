@@ -28,7 +28,7 @@ func BenchmarkHandshake(b *testing.B) {
 			var server, client time.Duration
 			b.ResetTimer()
 			for range b.N {
-				srv := Server(cfg, testPeer)
+				srv := Server(cfg)
 				start := time.Now()
 				cl := newTestClient(b, tc.suite, tc.curve)
 				dgs := cl.helloDatagrams()

@@ -83,29 +83,30 @@ func (c *capture) codes(t testing.TB, key string) []uint16 {
 
 // reassemble feeds the handshake records of the given datagrams to a fresh
 // reassembler and returns the complete messages.
-func reassemble(t testing.TB, datagrams ...[]byte) []*HandshakeMessage {
+func reassemble(t testing.TB, datagrams ...[]byte) []*handshakeMessage {
 	t.Helper()
 	rs := newReassembler()
-	var msgs []*HandshakeMessage
+	var msgs []*handshakeMessage
 	for _, d := range datagrams {
-		recs, err := ParseRecords(d)
+		recs, err := parseRecords(d)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, r := range recs {
-			if r.Header.ContentType != ContentHandshake || r.Header.Epoch != 0 {
+			if r.Header.ContentType != contentHandshake || r.Header.Epoch != 0 {
 				continue
 			}
-			frags, err := ParseHandshakeFragments(r.Fragment)
+			frags, err := parseHandshakeFragments(r.Fragment)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for i := range frags {
-				if _, err := rs.push(&frags[i], 0); err != nil {
+				if _, err := rs.push(&frags[i], 0, testPeer); err != nil {
 					t.Fatal(err)
 				}
 			}
 			for m, ok := rs.pop(); ok; m, ok = rs.pop() {
+				rs.accept(m)
 				msgs = append(msgs, m)
 			}
 		}
@@ -130,12 +131,12 @@ func TestCaptureClientHellos(t *testing.T) {
 				a, b := c.dg(pair[0]), c.dg(pair[1])
 				for _, order := range [][][]byte{{a, b}, {b, a}, {a, a, b, b}, {b, a, b, a}} {
 					msgs := reassemble(t, order...)
-					if len(msgs) != 1 || msgs[0].Type != TypeClientHello || len(msgs[0].Body) != tc.lens[i] {
+					if len(msgs) != 1 || msgs[0].Type != typeClientHello || len(msgs[0].Body) != tc.lens[i] {
 						t.Fatalf("datagrams %v: messages %v", pair, msgs)
 					}
 					checkClientHello(t, c, msgs[0].Body, clientRandom, i == 1)
 				}
-				recs, _ := ParseRecords(a)
+				recs, _ := parseRecords(a)
 				if recs[0].Header.Version != VersionDTLS10 {
 					t.Errorf("record version %v, the report says 0xfeff", recs[0].Header.Version)
 				}
@@ -146,8 +147,8 @@ func TestCaptureClientHellos(t *testing.T) {
 
 func checkClientHello(t *testing.T, c *capture, body, clientRandom []byte, withCookie bool) {
 	t.Helper()
-	var ch ClientHello
-	if err := ch.Unmarshal(body); err != nil {
+	var ch clientHelloMsg
+	if err := ch.unmarshal(body); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(ch.Random[:], clientRandom) {
@@ -162,7 +163,7 @@ func checkClientHello(t *testing.T, c *capture, body, clientRandom []byte, withC
 	if want := c.codes(t, "cipher suites"); !slices.Equal(ch.CipherSuites, want) {
 		t.Errorf("suites %x, want %x", ch.CipherSuites, want)
 	}
-	data, _ := ch.Extension(ExtSupportedGroups)
+	data, _ := ch.extension(extSupportedGroups)
 	groups, err := parseSupportedGroups(data)
 	var g []uint16
 	for _, x := range groups {
@@ -171,7 +172,7 @@ func checkClientHello(t *testing.T, c *capture, body, clientRandom []byte, withC
 	if want := c.codes(t, "supported_groups"); err != nil || !slices.Equal(g, want) {
 		t.Errorf("groups %v, want %x (%v)", groups, want, err)
 	}
-	data, _ = ch.Extension(ExtUseSRTP)
+	data, _ = ch.extension(extUseSRTP)
 	profiles, mki, err := parseUseSRTP(data)
 	var p []uint16
 	for _, x := range profiles {
@@ -188,10 +189,10 @@ func checkClientHello(t *testing.T, c *capture, body, clientRandom []byte, withC
 	if want == nil || strings.Join(order, ", ") != strings.TrimSpace(want[1]) {
 		t.Errorf("extension order\n got %s\nwant %v", strings.Join(order, ", "), want)
 	}
-	if _, ok := ch.Extension(ExtExtendedMasterSecret); !ok {
+	if _, ok := ch.extension(extExtendedMasterSecret); !ok {
 		t.Error("no extended_master_secret")
 	}
-	if again := ch.Marshal(); !bytes.Equal(again, body) {
+	if again := ch.marshal(); !bytes.Equal(again, body) {
 		t.Error("Marshal does not reproduce the browser's bytes")
 	}
 }
@@ -208,54 +209,54 @@ func TestServerAcceptsBrowserClientHello(t *testing.T) {
 			c := loadCapture(t, tc.name)
 			cfg := testConfig(t)
 			cfg.SRTPProfiles = []SRTPProtectionProfile{SRTP_AEAD_AES_256_GCM, SRTP_AEAD_AES_128_GCM, SRTP_AES128_CM_HMAC_SHA1_80}
-			srv := Server(cfg, testPeer)
-			srv.Handle(t0, c.dg(tc.first[0]))
+			srv := Server(cfg)
+			srv.Handle(t0, testPeer, c.dg(tc.first[0]))
 			if out := drain(srv); len(out) != 0 {
 				t.Fatalf("answered half a ClientHello: %d datagrams", len(out))
 			}
-			srv.Handle(t0, c.dg(tc.first[1]))
+			srv.Handle(t0, testPeer, c.dg(tc.first[1]))
 			out := drain(srv)
 			if len(out) != 1 {
 				t.Fatalf("%d datagrams, want one HelloVerifyRequest", len(out))
 			}
-			recs, _ := ParseRecords(out[0])
-			frags, _ := ParseHandshakeFragments(recs[0].Fragment)
-			var hvr HelloVerifyRequest
-			if frags[0].Header.Type != TypeHelloVerifyRequest || hvr.Unmarshal(frags[0].Data) != nil {
+			recs, _ := parseRecords(out[0])
+			frags, _ := parseHandshakeFragments(recs[0].Fragment)
+			var hvr helloVerifyRequestMsg
+			if frags[0].Header.Type != typeHelloVerifyRequest || hvr.unmarshal(frags[0].Data) != nil {
 				t.Fatalf("not a HelloVerifyRequest: %v", frags[0].Header)
 			}
 			// RFC 6347 §4.2.1: record sequence number and message_seq mirror the ClientHello's.
-			in, _ := ParseRecords(c.dg(tc.first[1]))
+			in, _ := parseRecords(c.dg(tc.first[1]))
 			if recs[0].Header.SequenceNumber != in[0].Header.SequenceNumber || frags[0].Header.MessageSeq != 0 {
 				t.Errorf("HVR record seq %d, message_seq %d", recs[0].Header.SequenceNumber, frags[0].Header.MessageSeq)
 			}
 			// The browser's second ClientHello, carrying our cookie.
 			ch := reassemble(t, c.dg(tc.first[0]), c.dg(tc.first[1]))[0]
-			var hello ClientHello
-			if err := hello.Unmarshal(ch.Body); err != nil {
+			var hello clientHelloMsg
+			if err := hello.unmarshal(ch.Body); err != nil {
 				t.Fatal(err)
 			}
 			hello.Cookie = hvr.Cookie
-			body := hello.Marshal()
+			body := hello.marshal()
 			cl := &testClient{mtu: 1200, writeSeq: [2]uint64{2, 0}} // after the browser's records 0 and 1
-			dgs := cl.pack([]flightMessage{{typ: TypeClientHello, seq: 1, body: body}})
+			dgs := cl.pack([]flightMessage{{typ: typeClientHello, seq: 1, body: body}})
 			out = feed(srv, t0, dgs)
 			msgs := reassemble(t, out...)
 			if len(msgs) != 5 {
 				t.Fatalf("flight 4 has %d messages, events %v", len(msgs), events(srv))
 			}
-			var sh ServerHello
-			if err := sh.Unmarshal(msgs[0].Body); err != nil {
+			var sh serverHelloMsg
+			if err := sh.unmarshal(msgs[0].Body); err != nil {
 				t.Fatal(err)
 			}
-			srtp, _ := findExtension(sh.Extensions, ExtUseSRTP)
+			srtp, _ := findExtension(sh.Extensions, extUseSRTP)
 			p, _, _ := parseUseSRTP(srtp)
 			if sh.CipherSuite != TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 || msgs[0].MessageSeq != 1 ||
 				len(p) != 1 || p[0] != SRTP_AEAD_AES_256_GCM {
 				t.Errorf("ServerHello %v seq %d", &sh, msgs[0].MessageSeq)
 			}
-			var ske ServerKeyExchange
-			if err := ske.Unmarshal(msgs[2].Body); err != nil || ske.Curve != CurveX25519 {
+			var ske serverKeyExchangeMsg
+			if err := ske.unmarshal(msgs[2].Body); err != nil || ske.Curve != CurveX25519 {
 				t.Errorf("ServerKeyExchange %v %v", &ske, err)
 			}
 		})
@@ -328,8 +329,8 @@ func TestCaptureKeySchedule(t *testing.T) {
 			}
 
 			// Decrypt the real epoch-1 Finished records.
-			fin := func(datagram []byte, key, iv []byte) *HandshakeMessage {
-				recs, err := ParseRecords(datagram)
+			fin := func(datagram []byte, key, iv []byte) *handshakeMessage {
+				recs, err := parseRecords(datagram)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -342,18 +343,18 @@ func TestCaptureKeySchedule(t *testing.T) {
 					if err != nil {
 						t.Fatalf("epoch-1 record: %v", err)
 					}
-					frags, err := ParseHandshakeFragments(p)
+					frags, err := parseHandshakeFragments(p)
 					if err != nil || len(frags) != 1 {
 						t.Fatalf("Finished fragments %v %v", frags, err)
 					}
 					h := frags[0].Header
-					return &HandshakeMessage{Type: h.Type, MessageSeq: h.MessageSeq, Epoch: 1, Body: frags[0].Data}
+					return &handshakeMessage{Type: h.Type, MessageSeq: h.MessageSeq, Epoch: 1, Body: frags[0].Data}
 				}
 				t.Fatal("no epoch-1 record")
 				return nil
 			}
 			cf := fin(c.dg(tc.f5), kb.clientKey, kb.clientIV)
-			if cf.Type != TypeFinished || !bytes.Equal(cf.Body, clientVD) {
+			if cf.Type != typeFinished || !bytes.Equal(cf.Body, clientVD) {
 				t.Errorf("decrypted client Finished %x, want %x", cf.Body, clientVD)
 			}
 			tr = append(tr, cf.transcriptBytes()...)
@@ -373,20 +374,20 @@ func TestCaptureKeySchedule(t *testing.T) {
 // ChangeCipherSpec and an epoch-1 record after three handshake records.
 func TestCaptureRecords(t *testing.T) {
 	c := loadCapture(t, "chromium-default")
-	recs, err := ParseRecords(c.dg(13))
+	recs, err := parseRecords(c.dg(13))
 	if err != nil || len(recs) != 5 {
 		t.Fatalf("datagram 13: %d records, %v", len(recs), err)
 	}
-	recs, err = ParseRecords(c.dg(14))
+	recs, err = parseRecords(c.dg(14))
 	if err != nil || len(recs) != 5 {
 		t.Fatalf("datagram 14: %d records, %v", len(recs), err)
 	}
-	if recs[3].Header.ContentType != ContentChangeCipherSpec || recs[4].Header.Epoch != 1 || recs[4].Header.SequenceNumber != 0 {
+	if recs[3].Header.ContentType != contentChangeCipherSpec || recs[4].Header.Epoch != 1 || recs[4].Header.SequenceNumber != 0 {
 		t.Errorf("datagram 14 records: %v", recs)
 	}
 	for _, r := range recs {
 		var b []byte
-		b = r.Marshal(b)
+		b = r.marshal(b)
 		if !bytes.Contains(c.dg(14), b) {
 			t.Errorf("record %v does not marshal back", &r)
 		}

@@ -17,13 +17,13 @@ import (
 	"fmt"
 )
 
-// Certificate carries a DER certificate chain, leaf first.
-type Certificate struct {
+// certificateMsg carries a DER certificate chain, leaf first.
+type certificateMsg struct {
 	Certificates [][]byte // DER certificates, the sender's own first
 }
 
-// Marshal encodes the body.
-func (m *Certificate) Marshal() []byte {
+// marshal encodes the body.
+func (m *certificateMsg) marshal() []byte {
 	var list []byte
 	for _, c := range m.Certificates {
 		list = appendVec(list, 3, c)
@@ -31,8 +31,8 @@ func (m *Certificate) Marshal() []byte {
 	return appendVec(nil, 3, list)
 }
 
-// Unmarshal decodes the body.
-func (m *Certificate) Unmarshal(body []byte) error {
+// unmarshal decodes the body.
+func (m *certificateMsg) unmarshal(body []byte) error {
 	r := newReader(body)
 	list := newReader(r.vec(3))
 	if !r.empty() {
@@ -52,7 +52,7 @@ func (m *Certificate) Unmarshal(body []byte) error {
 	return nil
 }
 
-func (m *Certificate) String() string {
+func (m *certificateMsg) String() string {
 	n := 0
 	for _, c := range m.Certificates {
 		n += len(c)

@@ -22,15 +22,15 @@ import (
 // certTypeECDSASign is ClientCertificateType ecdsa_sign, RFC 8422 §5.5.
 const certTypeECDSASign = 64
 
-// CertificateRequest asks the client for its certificate.
-type CertificateRequest struct {
+// certificateRequestMsg asks the client for its certificate.
+type certificateRequestMsg struct {
 	CertificateTypes       []uint8           // certificate_types: ecdsa_sign (64)
-	SignatureAlgorithms    []SignatureScheme // algorithms the CertificateVerify may use
+	SignatureAlgorithms    []signatureScheme // algorithms the CertificateVerify may use
 	CertificateAuthorities [][]byte          // DER distinguished names; empty: any
 }
 
-// Marshal encodes the body.
-func (m *CertificateRequest) Marshal() []byte {
+// marshal encodes the body.
+func (m *certificateRequestMsg) marshal() []byte {
 	b := appendVec(nil, 1, m.CertificateTypes)
 	b = appendU16List(b, m.SignatureAlgorithms)
 	var cas []byte
@@ -40,8 +40,8 @@ func (m *CertificateRequest) Marshal() []byte {
 	return appendVec(b, 2, cas)
 }
 
-// Unmarshal decodes the body.
-func (m *CertificateRequest) Unmarshal(body []byte) error {
+// unmarshal decodes the body.
+func (m *certificateRequestMsg) unmarshal(body []byte) error {
 	r := newReader(body)
 	m.CertificateTypes = r.vec(1)
 	algs := newReader(r.vec(2))
@@ -51,7 +51,7 @@ func (m *CertificateRequest) Unmarshal(body []byte) error {
 	}
 	m.SignatureAlgorithms = nil
 	for len(algs.b) > 0 {
-		m.SignatureAlgorithms = append(m.SignatureAlgorithms, SignatureScheme(algs.u16()))
+		m.SignatureAlgorithms = append(m.SignatureAlgorithms, signatureScheme(algs.u16()))
 	}
 	m.CertificateAuthorities = nil
 	for cas.ok && len(cas.b) > 0 {
@@ -63,7 +63,7 @@ func (m *CertificateRequest) Unmarshal(body []byte) error {
 	return nil
 }
 
-func (m *CertificateRequest) String() string {
+func (m *certificateRequestMsg) String() string {
 	return fmt.Sprintf("CertificateRequest types=%v algorithms=%v authorities=%d",
 		m.CertificateTypes, m.SignatureAlgorithms, len(m.CertificateAuthorities))
 }

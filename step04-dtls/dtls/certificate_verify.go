@@ -18,22 +18,22 @@ import (
 	"fmt"
 )
 
-// CertificateVerify carries the client's signature over the transcript.
-type CertificateVerify struct {
-	SignatureAlgorithm SignatureScheme // one of those the CertificateRequest listed
+// certificateVerifyMsg carries the client's signature over the transcript.
+type certificateVerifyMsg struct {
+	SignatureAlgorithm signatureScheme // one of those the CertificateRequest listed
 	Signature          []byte          // ASN.1 ECDSA signature
 }
 
-// Marshal encodes the body.
-func (m *CertificateVerify) Marshal() []byte {
+// marshal encodes the body.
+func (m *certificateVerifyMsg) marshal() []byte {
 	b := appendU16(nil, uint16(m.SignatureAlgorithm))
 	return appendVec(b, 2, m.Signature)
 }
 
-// Unmarshal decodes the body.
-func (m *CertificateVerify) Unmarshal(body []byte) error {
+// unmarshal decodes the body.
+func (m *certificateVerifyMsg) unmarshal(body []byte) error {
 	r := newReader(body)
-	m.SignatureAlgorithm = SignatureScheme(r.u16())
+	m.SignatureAlgorithm = signatureScheme(r.u16())
 	m.Signature = r.vec(2)
 	if !r.empty() || len(m.Signature) == 0 {
 		return errors.New("dtls: CertificateVerify: malformed")
@@ -41,6 +41,6 @@ func (m *CertificateVerify) Unmarshal(body []byte) error {
 	return nil
 }
 
-func (m *CertificateVerify) String() string {
+func (m *certificateVerifyMsg) String() string {
 	return fmt.Sprintf("CertificateVerify %v signature=%d bytes", m.SignatureAlgorithm, len(m.Signature))
 }

@@ -14,18 +14,18 @@ package dtls
 
 import "errors"
 
-// ChangeCipherSpec is the one-byte record that switches to the next epoch.
-type ChangeCipherSpec struct{}
+// changeCipherSpecMsg is the one-byte record that switches to the next epoch.
+type changeCipherSpecMsg struct{}
 
-// Marshal encodes the record's payload: a single byte 1.
-func (m *ChangeCipherSpec) Marshal() []byte { return []byte{1} }
+// marshal encodes the record's payload: a single byte 1.
+func (m *changeCipherSpecMsg) marshal() []byte { return []byte{1} }
 
-// Unmarshal checks the payload.
-func (m *ChangeCipherSpec) Unmarshal(b []byte) error {
+// unmarshal checks the payload.
+func (m *changeCipherSpecMsg) unmarshal(b []byte) error {
 	if len(b) != 1 || b[0] != 1 {
 		return errors.New("dtls: ChangeCipherSpec: malformed")
 	}
 	return nil
 }
 
-func (m *ChangeCipherSpec) String() string { return "ChangeCipherSpec" }
+func (m *changeCipherSpecMsg) String() string { return "ChangeCipherSpec" }

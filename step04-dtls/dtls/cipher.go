@@ -101,7 +101,7 @@ func newRecordCipher(key, salt []byte) (*recordCipher, error) {
 }
 
 // additionalData builds seq_num || type || version || length.
-func additionalData(h *RecordHeader, plaintextLen int) []byte {
+func additionalData(h *recordHeader, plaintextLen int) []byte {
 	ad := make([]byte, 0, 13)
 	ad = binary.BigEndian.AppendUint64(ad, h.seqNum())
 	ad = append(ad, byte(h.ContentType))
@@ -111,7 +111,7 @@ func additionalData(h *RecordHeader, plaintextLen int) []byte {
 
 // seal encrypts plaintext for a record with header h and returns the
 // record's fragment: nonce_explicit || ciphertext || tag.
-func (c *recordCipher) seal(h *RecordHeader, plaintext []byte) []byte {
+func (c *recordCipher) seal(h *recordHeader, plaintext []byte) []byte {
 	nonce := make([]byte, 0, 12)
 	nonce = append(nonce, c.salt...)
 	nonce = binary.BigEndian.AppendUint64(nonce, h.seqNum())
@@ -125,7 +125,7 @@ func (c *recordCipher) seal(h *RecordHeader, plaintext []byte) []byte {
 var errBadRecordMAC = errors.New("dtls: record: authentication failed")
 
 // open decrypts a record's fragment.
-func (c *recordCipher) open(h *RecordHeader, fragment []byte) ([]byte, error) {
+func (c *recordCipher) open(h *recordHeader, fragment []byte) ([]byte, error) {
 	if len(fragment) < aeadOverhead {
 		return nil, errBadRecordMAC
 	}

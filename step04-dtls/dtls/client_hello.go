@@ -23,20 +23,20 @@ import (
 	"strings"
 )
 
-// ClientHello is the client's first message (sent twice when the server
+// clientHelloMsg is the client's first message (sent twice when the server
 // asks for a cookie).
-type ClientHello struct {
+type clientHelloMsg struct {
 	Version            ProtocolVersion // client_version: the highest version offered (0xfefd for 1.2)
 	Random             [32]byte        // client_random
 	SessionID          []byte          // session_id<0..32>: non-empty only to resume
 	Cookie             []byte          // the cookie echoed from a HelloVerifyRequest, empty at first
 	CipherSuites       []uint16        // cipher_suites, in client preference order
 	CompressionMethods []uint8         // compression_methods: must contain null (0)
-	Extensions         []Extension     // extensions, in wire order
+	Extensions         []extension     // extensions, in wire order
 }
 
-// Marshal encodes the body.
-func (m *ClientHello) Marshal() []byte {
+// marshal encodes the body.
+func (m *clientHelloMsg) marshal() []byte {
 	b := appendU16(nil, uint16(m.Version))
 	b = append(b, m.Random[:]...)
 	b = appendVec(b, 1, m.SessionID)
@@ -46,8 +46,8 @@ func (m *ClientHello) Marshal() []byte {
 	return appendExtensions(b, m.Extensions)
 }
 
-// Unmarshal decodes the body.
-func (m *ClientHello) Unmarshal(body []byte) error {
+// unmarshal decodes the body.
+func (m *clientHelloMsg) unmarshal(body []byte) error {
 	r := newReader(body)
 	m.Version = ProtocolVersion(r.u16())
 	copy(m.Random[:], r.bytes(32))
@@ -72,12 +72,12 @@ func (m *ClientHello) Unmarshal(body []byte) error {
 	return nil
 }
 
-// Extension returns the data of the extension of type t, if present.
-func (m *ClientHello) Extension(t ExtensionType) ([]byte, bool) {
+// extension returns the data of the extension of type t, if present.
+func (m *clientHelloMsg) extension(t extensionType) ([]byte, bool) {
 	return findExtension(m.Extensions, t)
 }
 
-func (m *ClientHello) String() string {
+func (m *clientHelloMsg) String() string {
 	var suites, exts []string
 	for _, s := range m.CipherSuites {
 		suites = append(suites, CipherSuiteName(s))

@@ -20,16 +20,16 @@ import (
 	"fmt"
 )
 
-// ClientKeyExchange carries the client's ephemeral ECDH public key.
-type ClientKeyExchange struct {
+// clientKeyExchangeMsg carries the client's ephemeral ECDH public key.
+type clientKeyExchangeMsg struct {
 	PublicKey []byte // ECPoint, encoded as in ServerKeyExchange
 }
 
-// Marshal encodes the body.
-func (m *ClientKeyExchange) Marshal() []byte { return appendVec(nil, 1, m.PublicKey) }
+// marshal encodes the body.
+func (m *clientKeyExchangeMsg) marshal() []byte { return appendVec(nil, 1, m.PublicKey) }
 
-// Unmarshal decodes the body.
-func (m *ClientKeyExchange) Unmarshal(body []byte) error {
+// unmarshal decodes the body.
+func (m *clientKeyExchangeMsg) unmarshal(body []byte) error {
 	r := newReader(body)
 	m.PublicKey = r.vec(1)
 	if !r.empty() || len(m.PublicKey) == 0 {
@@ -38,6 +38,6 @@ func (m *ClientKeyExchange) Unmarshal(body []byte) error {
 	return nil
 }
 
-func (m *ClientKeyExchange) String() string {
+func (m *clientKeyExchangeMsg) String() string {
 	return fmt.Sprintf("ClientKeyExchange public=%d bytes", len(m.PublicKey))
 }

@@ -52,7 +52,7 @@ type testClient struct {
 	rcipher  *recordCipher
 	wcipher  *recordCipher
 	rs       *reassembler
-	replay   [2]ReplayWindow
+	replay   [2]replayWindow
 	hello    flightMessage   // the current ClientHello, for retransmission
 	flight5  []flightMessage // for retransmission
 	tr       []byte          // transcript
@@ -79,24 +79,24 @@ func newTestClient(t testing.TB, suite uint16, curve CurveID) *testClient {
 
 // helloDatagrams builds a new ClientHello (with the cookie, if we have one).
 func (cl *testClient) helloDatagrams() [][]byte {
-	ch := ClientHello{Version: VersionDTLS12, Random: cl.random, Cookie: cl.cookie,
+	ch := clientHelloMsg{Version: VersionDTLS12, Random: cl.random, Cookie: cl.cookie,
 		CipherSuites: []uint16{0x1301, uint16(cl.suite.id), 0xc02f}, CompressionMethods: []uint8{0}}
-	add := func(t ExtensionType, data []byte) {
-		ch.Extensions = append(ch.Extensions, Extension{Type: t, Data: data})
+	add := func(t extensionType, data []byte) {
+		ch.Extensions = append(ch.Extensions, extension{Type: t, Data: data})
 	}
-	add(ExtSupportedVersions, []byte{4, 0xfe, 0xfc, 0xfe, 0xfd}) // DTLS 1.3 offer, to be ignored
-	add(ExtSupportedGroups, appendU16List(nil, cl.groups()))
-	add(ExtECPointFormats, []byte{1, 0})
-	add(ExtSignatureAlgorithms, appendU16List(nil, []SignatureScheme{ECDSAWithP256AndSHA256, 0x0804}))
+	add(extSupportedVersions, []byte{4, 0xfe, 0xfc, 0xfe, 0xfd}) // DTLS 1.3 offer, to be ignored
+	add(extSupportedGroups, appendU16List(nil, cl.groups()))
+	add(extECPointFormats, []byte{1, 0})
+	add(extSignatureAlgorithms, appendU16List(nil, []signatureScheme{ecdsaWithP256AndSHA256, 0x0804}))
 	if len(cl.srtp) > 0 {
-		add(ExtUseSRTP, marshalUseSRTP(cl.srtp, nil))
+		add(extUseSRTP, marshalUseSRTP(cl.srtp, nil))
 	}
 	if !cl.noEMS {
-		add(ExtExtendedMasterSecret, nil)
+		add(extExtendedMasterSecret, nil)
 	}
-	add(ExtRenegotiationInfo, []byte{0})
-	add(ExtKeyShare, make([]byte, 40)) // opaque to a 1.2 server
-	cl.hello = flightMessage{typ: TypeClientHello, seq: cl.sendSeq, body: ch.Marshal()}
+	add(extRenegotiationInfo, []byte{0})
+	add(extKeyShare, make([]byte, 40)) // opaque to a 1.2 server
+	cl.hello = flightMessage{typ: typeClientHello, seq: cl.sendSeq, body: ch.marshal()}
 	cl.sendSeq++
 	return cl.pack([]flightMessage{cl.hello})
 }
@@ -111,18 +111,18 @@ func (cl *testClient) resendFlight5() [][]byte { return cl.pack(cl.flight5) }
 func (cl *testClient) pack(msgs []flightMessage) [][]byte {
 	var out [][]byte
 	var cur []byte
-	put := func(epoch uint16, ct ContentType, payload []byte) {
+	put := func(epoch uint16, ct contentType, payload []byte) {
 		seq := cl.writeSeq[epoch]
 		cl.writeSeq[epoch]++
-		h := RecordHeader{ContentType: ct, Version: VersionDTLS12, Epoch: epoch, SequenceNumber: seq}
-		if ct == ContentHandshake && epoch == 0 && payload[0] == byte(TypeClientHello) {
+		h := recordHeader{ContentType: ct, Version: VersionDTLS12, Epoch: epoch, SequenceNumber: seq}
+		if ct == contentHandshake && epoch == 0 && payload[0] == byte(typeClientHello) {
 			h.Version = VersionDTLS10 // as browsers do
 		}
 		frag := payload
 		if epoch > 0 {
 			frag = cl.wcipher.seal(&h, payload)
 		}
-		rec := (&Record{Header: h, Fragment: frag}).Marshal(nil)
+		rec := (&record{Header: h, Fragment: frag}).marshal(nil)
 		if len(cur)+len(rec) > cl.mtu {
 			out, cur = append(out, cur), nil
 		}
@@ -130,14 +130,14 @@ func (cl *testClient) pack(msgs []flightMessage) [][]byte {
 	}
 	for _, m := range msgs {
 		if m.ccs {
-			put(m.epoch, ContentChangeCipherSpec, []byte{1})
+			put(m.epoch, contentChangeCipherSpec, []byte{1})
 			continue
 		}
 		max := cl.mtu - recordHeaderLen - handshakeHeaderLen - aeadOverhead
 		for off := 0; ; {
 			n := min(max, len(m.body)-off)
-			h := HandshakeHeader{Type: m.typ, Length: len(m.body), MessageSeq: m.seq, FragmentOffset: off, FragmentLength: n}
-			put(m.epoch, ContentHandshake, append(appendHandshakeHeader(nil, &h), m.body[off:off+n]...))
+			h := handshakeHeader{Type: m.typ, Length: len(m.body), MessageSeq: m.seq, FragmentOffset: off, FragmentLength: n}
+			put(m.epoch, contentHandshake, append(appendHandshakeHeader(nil, &h), m.body[off:off+n]...))
 			if off += n; off >= len(m.body) {
 				break
 			}
@@ -154,7 +154,7 @@ func (cl *testClient) pack(msgs []flightMessage) [][]byte {
 func (cl *testClient) receive(datagrams [][]byte) ([][]byte, error) {
 	var answer [][]byte
 	for _, d := range datagrams {
-		recs, err := ParseRecords(d)
+		recs, err := parseRecords(d)
 		if err != nil {
 			return nil, err
 		}
@@ -163,7 +163,7 @@ func (cl *testClient) receive(datagrams [][]byte) ([][]byte, error) {
 			if h.Epoch != cl.readEp && !(h.Epoch == 0 && cl.readEp == 1) {
 				continue
 			}
-			if !cl.replay[h.Epoch].Check(h.SequenceNumber) {
+			if !cl.replay[h.Epoch].check(h.SequenceNumber) {
 				continue
 			}
 			p := r.Fragment
@@ -172,27 +172,27 @@ func (cl *testClient) receive(datagrams [][]byte) ([][]byte, error) {
 					return nil, err
 				}
 			}
-			cl.replay[h.Epoch].Accept(h.SequenceNumber)
+			cl.replay[h.Epoch].accept(h.SequenceNumber)
 			switch h.ContentType {
-			case ContentAlert:
+			case contentAlert:
 				var a Alert
-				if err := a.Unmarshal(p); err != nil {
+				if err := a.unmarshal(p); err != nil {
 					return nil, err
 				}
 				cl.alerts = append(cl.alerts, a)
-			case ContentChangeCipherSpec:
+			case contentChangeCipherSpec:
 				cl.readEp = 1
-			case ContentApplicationData:
+			case contentApplicationData:
 				cl.appData = append(cl.appData, p)
-			case ContentHandshake:
-				frags, err := ParseHandshakeFragments(p)
+			case contentHandshake:
+				frags, err := parseHandshakeFragments(p)
 				if err != nil {
 					return nil, err
 				}
 				for i := range frags {
-					if frags[i].Header.Type == TypeHelloVerifyRequest {
-						var hvr HelloVerifyRequest
-						if err := hvr.Unmarshal(frags[i].Data); err != nil {
+					if frags[i].Header.Type == typeHelloVerifyRequest {
+						var hvr helloVerifyRequestMsg
+						if err := hvr.unmarshal(frags[i].Data); err != nil {
 							return nil, err
 						}
 						if hvr.Version != VersionDTLS10 {
@@ -200,11 +200,11 @@ func (cl *testClient) receive(datagrams [][]byte) ([][]byte, error) {
 						}
 						cl.cookie = hvr.Cookie
 						cl.sendSeq = frags[i].Header.MessageSeq + 1
-						cl.rs.anySeq, cl.rs.next = false, cl.sendSeq // ServerHello mirrors our seq
+						cl.rs.expect(cl.sendSeq) // ServerHello mirrors our seq
 						answer = cl.helloDatagrams()
 						continue
 					}
-					if _, err := cl.rs.push(&frags[i], h.Epoch); err != nil {
+					if _, err := cl.rs.push(&frags[i], h.Epoch, testServer); err != nil {
 						return nil, err
 					}
 				}
@@ -213,6 +213,7 @@ func (cl *testClient) receive(datagrams [][]byte) ([][]byte, error) {
 					if !ok {
 						break
 					}
+					cl.rs.accept(m)
 					a, err := cl.handleMessage(m)
 					if err != nil {
 						return nil, err
@@ -225,27 +226,27 @@ func (cl *testClient) receive(datagrams [][]byte) ([][]byte, error) {
 	return answer, nil
 }
 
-func (cl *testClient) handleMessage(m *HandshakeMessage) ([][]byte, error) {
-	if m.Type == TypeServerHello {
+func (cl *testClient) handleMessage(m *handshakeMessage) ([][]byte, error) {
+	if m.Type == typeServerHello {
 		// The transcript starts with the ClientHello that carried the cookie.
-		cl.tr = marshalHandshake(TypeClientHello, cl.hello.seq, cl.hello.body)
+		cl.tr = marshalHandshake(typeClientHello, cl.hello.seq, cl.hello.body)
 	}
-	if m.Type != TypeFinished {
+	if m.Type != typeFinished {
 		cl.tr = append(cl.tr, m.transcriptBytes()...)
 	}
 	switch m.Type {
-	case TypeServerHello:
-		var sh ServerHello
-		if err := sh.Unmarshal(m.Body); err != nil {
+	case typeServerHello:
+		var sh serverHelloMsg
+		if err := sh.unmarshal(m.Body); err != nil {
 			return nil, err
 		}
 		if sh.CipherSuite != cl.suite.id {
 			return nil, fmt.Errorf("suite %x", sh.CipherSuite)
 		}
-		if _, ok := findExtension(sh.Extensions, ExtExtendedMasterSecret); !ok {
+		if _, ok := findExtension(sh.Extensions, extExtendedMasterSecret); !ok {
 			return nil, errors.New("no EMS in ServerHello")
 		}
-		if d, ok := findExtension(sh.Extensions, ExtUseSRTP); ok {
+		if d, ok := findExtension(sh.Extensions, extUseSRTP); ok {
 			p, _, err := parseUseSRTP(d)
 			if err != nil || len(p) != 1 {
 				return nil, fmt.Errorf("use_srtp answer %v %v", p, err)
@@ -253,9 +254,9 @@ func (cl *testClient) handleMessage(m *HandshakeMessage) ([][]byte, error) {
 			cl.srtpSel = p[0]
 		}
 		cl.srvRand = sh.Random
-	case TypeCertificate:
-		var c Certificate
-		if err := c.Unmarshal(m.Body); err != nil {
+	case typeCertificate:
+		var c certificateMsg
+		if err := c.unmarshal(m.Body); err != nil {
 			return nil, err
 		}
 		cert, err := x509.ParseCertificate(c.Certificates[0])
@@ -263,9 +264,9 @@ func (cl *testClient) handleMessage(m *HandshakeMessage) ([][]byte, error) {
 			return nil, err
 		}
 		cl.serverSK = cert.PublicKey.(*ecdsa.PublicKey)
-	case TypeServerKeyExchange:
-		var ske ServerKeyExchange
-		if err := ske.Unmarshal(m.Body); err != nil {
+	case typeServerKeyExchange:
+		var ske serverKeyExchangeMsg
+		if err := ske.unmarshal(m.Body); err != nil {
 			return nil, err
 		}
 		d := crypto.SHA256.New()
@@ -289,14 +290,14 @@ func (cl *testClient) handleMessage(m *HandshakeMessage) ([][]byte, error) {
 			return nil, err
 		}
 		cl.master = pre // finished in ServerHelloDone, once CKE is in the transcript
-	case TypeCertificateRequest:
-		var cr CertificateRequest
-		if err := cr.Unmarshal(m.Body); err != nil {
+	case typeCertificateRequest:
+		var cr certificateRequestMsg
+		if err := cr.unmarshal(m.Body); err != nil {
 			return nil, err
 		}
-	case TypeServerHelloDone:
+	case typeServerHelloDone:
 		return cl.buildFlight5(), nil
-	case TypeFinished:
+	case typeFinished:
 		want := finishedVerifyData(cl.suite.hash.New, cl.master, labelServerFinished, cl.hash(cl.suite.hash))
 		if m.Epoch != 1 || !hmacEqual(m.Body, want) {
 			return nil, errors.New("bad server Finished")
@@ -313,7 +314,7 @@ func (cl *testClient) hash(h crypto.Hash) []byte {
 	return d.Sum(nil)
 }
 
-func (cl *testClient) add(epoch uint16, typ HandshakeType, body []byte) {
+func (cl *testClient) add(epoch uint16, typ handshakeType, body []byte) {
 	m := flightMessage{epoch: epoch, typ: typ, seq: cl.sendSeq, body: body}
 	cl.sendSeq++
 	cl.flight5 = append(cl.flight5, m)
@@ -322,12 +323,12 @@ func (cl *testClient) add(epoch uint16, typ HandshakeType, body []byte) {
 
 func (cl *testClient) buildFlight5() [][]byte {
 	cl.flight5 = nil
-	cl.add(0, TypeCertificate, (&Certificate{Certificates: [][]byte{cl.certDER}}).Marshal())
+	cl.add(0, typeCertificate, (&certificateMsg{Certificates: [][]byte{cl.certDER}}).marshal())
 	pub := cl.ecdhKey.PublicKey().Bytes()
 	if cl.badPoint {
 		pub = make([]byte, len(pub)) // x25519: low-order point; P-256: not on the curve
 	}
-	cl.add(0, TypeClientKeyExchange, (&ClientKeyExchange{PublicKey: pub}).Marshal())
+	cl.add(0, typeClientKeyExchange, (&clientKeyExchangeMsg{PublicKey: pub}).marshal())
 	pre := cl.master
 	cl.master = extendedMasterSecret(cl.suite.hash.New, pre, cl.hash(cl.suite.hash))
 	kb := deriveKeyBlock(cl.suite, cl.master, cl.random[:], cl.srvRand[:])
@@ -340,27 +341,27 @@ func (cl *testClient) buildFlight5() [][]byte {
 	if cl.badCV {
 		sig, _ = ecdsa.SignASN1(rand.Reader, cl.certKey, make([]byte, 32))
 	}
-	cl.add(0, TypeCertificateVerify, (&CertificateVerify{SignatureAlgorithm: ECDSAWithP256AndSHA256, Signature: sig}).Marshal())
+	cl.add(0, typeCertificateVerify, (&certificateVerifyMsg{SignatureAlgorithm: ecdsaWithP256AndSHA256, Signature: sig}).marshal())
 	cl.flight5 = append(cl.flight5, flightMessage{epoch: 0, ccs: true})
 	vd := finishedVerifyData(cl.suite.hash.New, cl.master, labelClientFinished, cl.hash(cl.suite.hash))
 	if cl.badFin {
 		vd[0] ^= 1
 	}
-	cl.add(1, TypeFinished, vd)
+	cl.add(1, typeFinished, vd)
 	cl.writeEp = 1
 	return cl.pack(cl.flight5)
 }
 
 // sealApp encrypts application data for the server.
-func (cl *testClient) sealApp(ct ContentType, epoch uint16, p []byte) []byte {
+func (cl *testClient) sealApp(ct contentType, epoch uint16, p []byte) []byte {
 	seq := cl.writeSeq[epoch]
 	cl.writeSeq[epoch]++
-	h := RecordHeader{ContentType: ct, Version: VersionDTLS12, Epoch: epoch, SequenceNumber: seq}
+	h := recordHeader{ContentType: ct, Version: VersionDTLS12, Epoch: epoch, SequenceNumber: seq}
 	frag := p
 	if epoch == 1 {
 		frag = cl.wcipher.seal(&h, p)
 	}
-	return (&Record{Header: h, Fragment: frag}).Marshal(nil)
+	return (&record{Header: h, Fragment: frag}).marshal(nil)
 }
 
 // groups is the client's supported_groups: the post-quantum hybrid a 1.2

@@ -13,6 +13,7 @@ package dtls
 // feeds is in handshake_server.go, retransmission in flight.go.
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -33,10 +34,21 @@ var ErrHandshakeTimeout = errors.New("dtls: handshake timed out")
 var errClosed = errors.New("dtls: connection closed")
 
 // Conn is a DTLS 1.2 server connection with one client.
+//
+// Until a ClientHello arrives with a valid cookie, the Conn is stateless
+// (RFC 6347 §4.2.1): it answers every ClientHello with a HelloVerifyRequest
+// sent to the ClientHello's source and remembers nothing else. The source
+// of the ClientHello whose cookie checks out becomes the peer: from then
+// on, everything is sent to the peer only, and datagrams from any other
+// address are dropped. Once the handshake is complete, SetRemote may move
+// the association to another address that the program has verified (the
+// pair ICE selected, whose consent ICE keeps checking).
 type Conn struct {
-	cfg  *Config        // configuration with defaults filled in
-	peer netip.AddrPort // the client's address, part of the cookie
-	log  *slog.Logger   // narration, never nil
+	cfg    *Config        // configuration with defaults filled in
+	log    *slog.Logger   // narration, never nil
+	peer   netip.AddrPort // the address whose cookie was verified; zero until then
+	remote netip.AddrPort // where we send: peer, or the address SetRemote chose
+	from   netip.AddrPort // source of the datagram being handled
 
 	now      time.Time // time of the current Handle/HandleTimeout call
 	deadline time.Time // end of the handshake (zero until the first datagram)
@@ -46,38 +58,44 @@ type Conn struct {
 	readCipher  *recordCipher   // opens the client's epoch-1 records
 	writeCipher *recordCipher   // seals our epoch-1 records
 	writeSeq    [2]uint64       // next record sequence number per epoch
-	replay      [2]ReplayWindow // anti-replay per epoch, RFC 6347 §4.1.2.6
-	nextEpoch   []Record        // epoch-1 records that arrived before the ChangeCipherSpec (copies)
+	replay      [2]replayWindow // anti-replay per epoch, RFC 6347 §4.1.2.6
+	nextEpoch   []record        // epoch-1 records that arrived before the ChangeCipherSpec (copies)
 
-	hs     handshakeState  // the handshake in progress (handshake_server.go)
-	rs     *reassembler    // handshake message reassembly
-	flight *flight         // our last flight, kept for retransmission
-	timer  retransmitTimer // RFC 6347 §4.2.4 timer for that flight
-	state  ConnectionState // filled in when the handshake completes
-	out    [][]byte        // datagrams waiting for PollTransmit
-	events []Event         // events waiting for PollEvent
-	closed bool            // the Conn has ended; only PollTransmit/PollEvent still do something
+	hs         handshakeState  // the handshake in progress (handshake_server.go)
+	rs         *reassembler    // handshake message reassembly
+	flight     *flight         // our last flight, kept for retransmission
+	timer      retransmitTimer // RFC 6347 §4.2.4 timer for that flight
+	lastResend time.Time       // when the peer's retransmission last made us resend our flight
+	state      ConnectionState // filled in when the handshake completes
+	out        []Transmit      // datagrams waiting for PollTransmit
+	events     []Event         // events waiting for PollEvent
+	closed     bool            // the Conn has ended; only PollTransmit/PollEvent still do something
 }
 
-// Server returns a Conn that will act as the DTLS server for the client at
-// peer. Nothing is sent until the client's first datagram arrives.
-func Server(cfg *Config, peer netip.AddrPort) *Conn {
+// Transmit is a datagram the program must send.
+type Transmit struct {
+	To   netip.AddrPort // the destination
+	Data []byte         // one datagram; the program owns it
+}
+
+// Server returns a Conn that will act as the DTLS server for one client.
+// Nothing is sent until the client's first datagram arrives.
+func Server(cfg *Config) *Conn {
 	cfg = cfg.withDefaults()
 	c := &Conn{
-		cfg:  cfg,
-		peer: peer,
-		log:  cfg.Logger,
-		rs:   newReassembler(),
+		cfg: cfg,
+		log: cfg.Logger,
+		rs:  newReassembler(),
 	}
 	c.timer.initial = cfg.RetransmitTimeout
 	return c
 }
 
-// Handle processes one datagram from the client. The returned error is for
-// logging: it says why something was dropped or why the Conn failed. The
-// Conn has already queued any alert; a failure also shows as a Closed
-// event.
-func (c *Conn) Handle(now time.Time, datagram []byte) error {
+// Handle processes one datagram that arrived from the address from. The
+// returned error is for logging: it says why something was dropped or why
+// the Conn failed. The Conn has already queued any alert; a failure also
+// shows as a Closed event.
+func (c *Conn) Handle(now time.Time, from netip.AddrPort, datagram []byte) error {
 	if c.closed {
 		return errClosed
 	}
@@ -85,7 +103,17 @@ func (c *Conn) Handle(now time.Time, datagram []byte) error {
 	if c.deadline.IsZero() {
 		c.deadline = now.Add(c.cfg.HandshakeTimeout)
 	}
-	records, err := ParseRecords(datagram)
+	if !from.IsValid() {
+		return errors.New("dtls: datagram without a source address")
+	}
+	if c.peer.IsValid() && from != c.peer && from != c.remote {
+		err := fmt.Errorf("dtls: datagram from %v, not from the peer %v", from, c.remote)
+		c.log.Debug("dropped datagram", "from", from.String(), "reason", err)
+		return err
+	}
+	c.from = from
+	c.rs.startDatagram()
+	records, err := parseRecords(datagram)
 	if err != nil {
 		c.log.Debug("dropped rest of datagram", "reason", err)
 	}
@@ -115,16 +143,22 @@ func (c *Conn) Handle(now time.Time, datagram []byte) error {
 // dispatches its content. RFC 6347 §4.1.2.7: "invalid records SHOULD be
 // silently discarded": every plain error return means "dropped"; only an
 // *AlertError makes the Conn send an alert.
-func (c *Conn) handleRecord(rec *Record) error {
+func (c *Conn) handleRecord(rec *record) error {
 	h := &rec.Header
 	if h.Version != VersionDTLS12 && h.Version != VersionDTLS10 {
 		return fmt.Errorf("dtls: record: version %v", h.Version)
 	}
+	// Only epochs 0 and 1 exist here; the epoch is the peer's to choose, so
+	// it is compared, never computed with (no uint16 wrap-around).
 	switch {
 	case h.Epoch == c.readEpoch:
-	case h.Epoch == c.readEpoch+1 && c.readEpoch == 0:
+	case h.Epoch == 1 && c.readEpoch == 0:
 		// Epoch 1 before the ChangeCipherSpec: the datagram carrying the
-		// CCS may have been reordered or lost. Keep a few to retry.
+		// CCS may have been reordered or lost. Keep a few to retry, once
+		// there is a handshake (a stateless server keeps nothing).
+		if c.hs.state == stateWaitClientHello {
+			return errors.New("dtls: record: epoch 1 before any handshake")
+		}
 		if len(c.nextEpoch) >= maxNextEpochRecords {
 			return errors.New("dtls: record: too many early epoch-1 records")
 		}
@@ -132,13 +166,14 @@ func (c *Conn) handleRecord(rec *Record) error {
 		cp.Fragment = append([]byte(nil), rec.Fragment...)
 		c.nextEpoch = append(c.nextEpoch, cp)
 		return nil
-	case h.Epoch+1 == c.readEpoch && h.ContentType == ContentHandshake:
+	case h.Epoch == 0 && c.readEpoch == 1 && h.ContentType == contentHandshake:
 		// A retransmitted epoch-0 handshake record after the switch: let
 		// the reassembler see it, since it may ask for our last flight.
 	default:
 		return fmt.Errorf("dtls: record: epoch %d while reading epoch %d", h.Epoch, c.readEpoch)
 	}
-	if !c.replay[h.Epoch].Check(h.SequenceNumber) {
+	// From here on h.Epoch is 0 or 1.
+	if !c.replay[h.Epoch].check(h.SequenceNumber) {
 		return fmt.Errorf("dtls: record: replayed or too old (epoch %d seq %d)", h.Epoch, h.SequenceNumber)
 	}
 	payload := rec.Fragment
@@ -147,76 +182,99 @@ func (c *Conn) handleRecord(rec *Record) error {
 		if payload, err = c.readCipher.open(h, rec.Fragment); err != nil {
 			return err
 		}
+		c.replay[h.Epoch].accept(h.SequenceNumber) // only after authentication
 	}
-	c.replay[h.Epoch].Accept(h.SequenceNumber) // only after authentication
+	accepted, err := c.handleContent(h, payload)
+	if accepted && h.Epoch == 0 {
+		// An epoch-0 record is not authenticated: anyone can send one with
+		// any sequence number. It enters the window only once its content
+		// moved the handshake forward, so that a stray record with a huge
+		// number cannot make the real ones look old.
+		c.replay[0].accept(h.SequenceNumber)
+	}
+	return err
+}
+
+// handleContent dispatches a record's payload by content type. accepted
+// reports whether the content moved the handshake forward.
+func (c *Conn) handleContent(h *recordHeader, payload []byte) (accepted bool, err error) {
 	switch h.ContentType {
-	case ContentHandshake:
+	case contentHandshake:
 		return c.handleHandshakeRecord(h, payload)
-	case ContentChangeCipherSpec:
-		return c.handleChangeCipherSpec(h, payload)
-	case ContentAlert:
-		return c.handleAlert(payload)
-	case ContentApplicationData:
+	case contentChangeCipherSpec:
+		return c.handleChangeCipherSpec(payload)
+	case contentAlert:
+		return false, c.handleAlert(payload)
+	case contentApplicationData:
 		if c.hs.state != stateEstablished || h.Epoch == 0 {
-			return errors.New("dtls: application data before the handshake completed")
+			return false, errors.New("dtls: application data before the handshake completed")
 		}
 		c.events = append(c.events, ApplicationData{Data: payload})
-		return nil
+		return false, nil
 	}
-	return fmt.Errorf("dtls: record: unknown content type %v", h.ContentType)
+	return false, fmt.Errorf("dtls: record: unknown content type %v", h.ContentType)
 }
 
 // handleHandshakeRecord feeds the fragments of one record to the
 // reassembler and runs the handshake on each message it completes.
-func (c *Conn) handleHandshakeRecord(h *RecordHeader, payload []byte) error {
-	frags, err := ParseHandshakeFragments(payload)
+// accepted reports whether a message moved the handshake forward.
+func (c *Conn) handleHandshakeRecord(h *recordHeader, payload []byte) (accepted bool, err error) {
+	frags, perr := parseHandshakeFragments(payload)
 	for i := range frags {
 		f := &frags[i]
-		if c.hs.state == stateWaitClientHello {
-			c.hs.helloRecordSeq = h.SequenceNumber
-		}
-		old, perr := c.rs.push(f, h.Epoch)
-		if perr != nil {
-			c.log.Debug("dropped handshake fragment", "type", f.Header.Type, "seq", f.Header.MessageSeq, "reason", perr)
+		if c.hs.state == stateWaitClientHello && f.Header.Type != typeClientHello {
+			// Stateless: nothing but a ClientHello is buffered.
+			c.log.Debug("dropped handshake fragment", "type", f.Header.Type, "seq", f.Header.MessageSeq,
+				"reason", "waiting for a ClientHello")
 			continue
+		}
+		old, rerr := c.rs.push(f, h.Epoch, c.from)
+		if rerr != nil {
+			c.log.Debug("dropped handshake fragment", "type", f.Header.Type, "seq", f.Header.MessageSeq, "reason", rerr)
 		}
 		if old {
 			c.peerRetransmitted(f)
 			continue
 		}
-		for {
-			m, ok := c.rs.pop()
-			if !ok {
-				break
+		for m, ok := c.rs.pop(); ok; m, ok = c.rs.pop() {
+			took, herr := c.handleHandshakeMessage(h, m)
+			var ae *AlertError
+			if errors.As(herr, &ae) {
+				return accepted, herr
 			}
-			if herr := c.handleHandshakeMessage(m); herr != nil {
-				return herr
+			if herr != nil {
+				c.log.Debug("dropped handshake message", "message", m.String(), "reason", herr)
+				err = cmp.Or(err, herr)
+			}
+			if took {
+				c.rs.accept(m)
+				accepted = true
 			}
 			if c.closed {
-				return nil
+				return accepted, nil
 			}
 		}
 	}
-	return err
+	return accepted, cmp.Or(err, perr)
 }
 
 // handleChangeCipherSpec switches the read side to epoch 1 (RFC 6347 §4.1)
 // when the handshake expects it.
-func (c *Conn) handleChangeCipherSpec(h *RecordHeader, payload []byte) error {
-	var ccs ChangeCipherSpec
-	if err := ccs.Unmarshal(payload); err != nil {
-		return err
+func (c *Conn) handleChangeCipherSpec(payload []byte) (accepted bool, err error) {
+	var ccs changeCipherSpecMsg
+	if err := ccs.unmarshal(payload); err != nil {
+		return false, err
 	}
 	switch c.hs.state {
 	case stateWaitChangeCipherSpec:
-		return c.activateReadEpoch()
+		return true, c.activateReadEpoch()
 	case stateWaitClientCertificate, stateWaitClientKeyExchange, stateWaitCertificateVerify:
 		// The CCS overtook the end of flight 5 (another datagram): apply
 		// it once the CertificateVerify is in.
 		c.hs.earlyCCS = true
-		return nil
+		return true, nil
 	}
-	return errors.New("dtls: unexpected ChangeCipherSpec, ignored")
+	return false, errors.New("dtls: unexpected ChangeCipherSpec, ignored")
 }
 
 // activateReadEpoch starts reading epoch 1 and replays the epoch-1 records
@@ -239,11 +297,16 @@ func (c *Conn) activateReadEpoch() error {
 }
 
 // handleAlert ends the Conn on a fatal alert or close_notify (RFC 5246
-// §7.2.1: the receiver of close_notify answers with its own).
+// §7.2.1: the receiver of close_notify answers with its own). Before a
+// ClientHello with a valid cookie there is no handshake for an alert to
+// end: a stateless server ignores it.
 func (c *Conn) handleAlert(payload []byte) error {
 	var a Alert
-	if err := a.Unmarshal(payload); err != nil {
+	if err := a.unmarshal(payload); err != nil {
 		return err
+	}
+	if c.hs.state == stateWaitClientHello {
+		return fmt.Errorf("dtls: %v alert before any handshake, ignored", &a)
 	}
 	c.log.Info("alert received", "level", a.Level, "description", a.Description)
 	if a.Description == AlertCloseNotify {
@@ -273,28 +336,37 @@ func (c *Conn) finish(err error) {
 	c.events = append(c.events, Closed{Err: err})
 }
 
-// sendAlert queues an alert in the current write epoch, so it is
-// encrypted once we have sent our ChangeCipherSpec.
+// sendAlert queues an alert to the peer in the current write epoch, so it
+// is encrypted once we have sent our ChangeCipherSpec. Without a peer
+// (no cookie verified yet) there is nobody to send it to.
 func (c *Conn) sendAlert(a Alert) {
-	if rec, err := c.sealRecord(c.writeEpoch, ContentAlert, a.Marshal()); err == nil {
-		c.out = append(c.out, rec)
+	if !c.remote.IsValid() {
+		return
 	}
+	if rec, err := c.sealRecord(c.writeEpoch, contentAlert, a.marshal()); err == nil {
+		c.send(rec)
+	}
+}
+
+// send queues a datagram for the peer (or the address SetRemote chose).
+func (c *Conn) send(datagram []byte) {
+	c.out = append(c.out, Transmit{To: c.remote, Data: datagram})
 }
 
 // sealRecord builds one record of our own, encrypting it in epoch 1, and
 // consumes a sequence number.
-func (c *Conn) sealRecord(epoch uint16, ct ContentType, payload []byte) ([]byte, error) {
+func (c *Conn) sealRecord(epoch uint16, ct contentType, payload []byte) ([]byte, error) {
 	seq := c.writeSeq[epoch]
 	if seq > maxSequenceNumber {
 		return nil, errors.New("dtls: record: sequence numbers exhausted")
 	}
 	c.writeSeq[epoch]++
-	h := RecordHeader{ContentType: ct, Version: VersionDTLS12, Epoch: epoch, SequenceNumber: seq}
+	h := recordHeader{ContentType: ct, Version: VersionDTLS12, Epoch: epoch, SequenceNumber: seq}
 	frag := payload
 	if epoch > 0 {
 		frag = c.writeCipher.seal(&h, payload)
 	}
-	return (&Record{Header: h, Fragment: frag}).Marshal(nil), nil
+	return (&record{Header: h, Fragment: frag}).marshal(nil), nil
 }
 
 // HandleTimeout runs the timers: the retransmission of our last flight
@@ -316,14 +388,14 @@ func (c *Conn) HandleTimeout(now time.Time) {
 	}
 }
 
-// PollTransmit returns the next datagram to send, or nil.
-func (c *Conn) PollTransmit() []byte {
+// PollTransmit returns the next datagram to send and its destination.
+func (c *Conn) PollTransmit() (Transmit, bool) {
 	if len(c.out) == 0 {
-		return nil
+		return Transmit{}, false
 	}
-	d := c.out[0]
+	t := c.out[0]
 	c.out = c.out[1:]
-	return d
+	return t, true
 }
 
 // PollTimeout returns when HandleTimeout should next be called.
@@ -346,6 +418,30 @@ func (c *Conn) PollEvent() (Event, bool) {
 	e := c.events[0]
 	c.events = c.events[1:]
 	return e, true
+}
+
+// Remote returns the address the Conn sends to: the peer whose cookie was
+// verified, or the address given to SetRemote since. It is the zero
+// AddrPort while the Conn is still stateless.
+func (c *Conn) Remote() netip.AddrPort { return c.remote }
+
+// SetRemote moves the association to addr once the handshake is complete:
+// what the Conn sends goes there from then on, and datagrams from addr are
+// accepted as well as from the peer whose cookie was verified. The program
+// calls it when ICE selects another pair; ICE consent (RFC 7675), not the
+// cookie, then vouches for the address. Before the handshake completes it
+// does nothing: until then only the verified peer may receive our flights,
+// so that a spoofed address cannot be flooded.
+func (c *Conn) SetRemote(addr netip.AddrPort) {
+	if c.closed || c.hs.state != stateEstablished || !addr.IsValid() {
+		c.log.Debug("SetRemote ignored: no completed handshake", "remote", addr.String())
+		return
+	}
+	if addr == c.remote {
+		return
+	}
+	c.log.Info("remote address changed", "previous", c.remote.String(), "remote", addr.String())
+	c.remote = addr
 }
 
 // State returns what the handshake negotiated (zero before it completes).
@@ -373,11 +469,11 @@ func (c *Conn) Write(b []byte) error {
 	maxPlain := c.cfg.MTU - recordHeaderLen - aeadOverhead
 	for len(b) > 0 {
 		n := min(len(b), maxPlain)
-		rec, err := c.sealRecord(c.writeEpoch, ContentApplicationData, b[:n])
+		rec, err := c.sealRecord(c.writeEpoch, contentApplicationData, b[:n])
 		if err != nil {
 			return err
 		}
-		c.out = append(c.out, rec)
+		c.send(rec)
 		b = b[n:]
 	}
 	return nil

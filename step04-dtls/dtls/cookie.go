@@ -20,18 +20,21 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
+	"net/netip"
 )
 
 // cookieLen is the length of our cookies: HMAC-SHA256 truncated to 160
 // bits, like the 20-byte cookies browsers receive from pion.
 const cookieLen = 20
 
-// cookie computes the cookie for ch arriving from c.peer.
-func (c *Conn) cookie(ch *ClientHello) []byte {
+// cookie computes the cookie for ch arriving from the address from: the
+// source of the datagram that carried it, so that a cookie sent to one
+// address is worthless from another.
+func (c *Conn) cookie(ch *clientHelloMsg, from netip.AddrPort) []byte {
 	mac := hmac.New(sha256.New, c.cfg.CookieSecret)
-	addr := c.peer.Addr().As16()
+	addr := from.Addr().As16()
 	mac.Write(addr[:])
-	mac.Write(binary.BigEndian.AppendUint16(nil, c.peer.Port()))
+	mac.Write(binary.BigEndian.AppendUint16(nil, from.Port()))
 	b := appendU16(nil, uint16(ch.Version))
 	b = append(b, ch.Random[:]...)
 	b = appendVec(b, 1, ch.SessionID)

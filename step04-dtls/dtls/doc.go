@@ -19,15 +19,16 @@
 //
 // A Conn has no socket, clock or goroutine. The program's UDP loop routes
 // the client's DTLS datagrams (first byte 20–63, RFC 7983) to
-// Conn.Handle, calls Conn.HandleTimeout when Conn.PollTimeout says so,
-// sends what Conn.PollTransmit returns and reads Conn.PollEvent:
+// Conn.Handle with their source address, calls Conn.HandleTimeout when
+// Conn.PollTimeout says so, sends what Conn.PollTransmit returns to the
+// address it names and reads Conn.PollEvent:
 //
-//	conn := dtls.Server(cfg, peer)
+//	conn := dtls.Server(cfg)
 //	for {
 //		// ... wait for a datagram or the deadline from conn.PollTimeout()
-//		conn.Handle(now, datagram)   // or conn.HandleTimeout(now)
-//		for d := conn.PollTransmit(); d != nil; d = conn.PollTransmit() {
-//			sock.WriteToUDPAddrPort(d, peer)
+//		conn.Handle(now, from, datagram) // or conn.HandleTimeout(now)
+//		for tx, ok := conn.PollTransmit(); ok; tx, ok = conn.PollTransmit() {
+//			sock.WriteToUDPAddrPort(tx.Data, tx.To)
 //		}
 //		for ev, ok := conn.PollEvent(); ok; ev, ok = conn.PollEvent() {
 //			switch ev := ev.(type) {
@@ -38,6 +39,25 @@
 //		}
 //	}
 //
+// The source address matters: the cookie binds it (RFC 6347 §4.2.1).
+// A HelloVerifyRequest goes back to whoever sent the ClientHello; the
+// ClientHello that returns a valid cookie makes its source the peer, and
+// everything after it goes to the peer only, while datagrams from other
+// addresses are dropped. Once the handshake is complete, Conn.SetRemote
+// moves the association to the pair ICE selected.
+//
+// # Hostile input
+//
+// Datagrams are easy to forge, and records of epoch 0 are not
+// authenticated (RFC 6347 §4.1.2.7), so the server discards what does not
+// fit instead of failing: until a ClientHello with a valid cookie arrives
+// it is stateless, an out-of-order plaintext message is dropped, a
+// plaintext record enters the replay window only once it moved the
+// handshake forward, a retransmission by the peer makes it resend its
+// flight at most once per retransmission interval, and reassembly work is
+// linear in the bytes received. Alerts are sent only for failures inside a
+// handshake whose cookie was verified.
+//
 // # Reading order
 //
 // The files follow the layers of the protocol, bottom up:
@@ -47,7 +67,7 @@
 //	cipher.go               AES-GCM record protection (RFC 5288, RFC 5246 §6.2.3.3)
 //	handshake.go            the handshake header (RFC 6347 §4.2.2)
 //	reassembler.go          fragment reassembly (§4.2.3)
-//	client_hello.go …       one file per message, each with Marshal/Unmarshal/String
+//	client_hello.go …       one file per message, each with marshal/unmarshal/String
 //	extensions.go, srtp.go  hello extensions and use_srtp
 //	prf.go                  PRF, extended master secret, key block, Finished, exporter
 //	flight.go               flights and retransmission (§4.2.4)

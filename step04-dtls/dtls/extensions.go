@@ -21,60 +21,60 @@ import (
 	"fmt"
 )
 
-// ExtensionType is a hello extension's code point.
-type ExtensionType uint16
+// extensionType is a hello extension's code point.
+type extensionType uint16
 
 // Extension types seen in browser ClientHellos.
 const (
-	ExtServerName           ExtensionType = 0
-	ExtSupportedGroups      ExtensionType = 10    // RFC 8422 §5.1.1 (was elliptic_curves)
-	ExtECPointFormats       ExtensionType = 11    // RFC 8422 §5.1.2
-	ExtSignatureAlgorithms  ExtensionType = 13    // RFC 5246 §7.4.1.4.1
-	ExtUseSRTP              ExtensionType = 14    // RFC 5764 §4.1.1
-	ExtALPN                 ExtensionType = 16    // RFC 7301
-	ExtExtendedMasterSecret ExtensionType = 23    // RFC 7627 §5.1
-	ExtRecordSizeLimit      ExtensionType = 28    // RFC 8449
-	ExtDelegatedCredentials ExtensionType = 34    // RFC 9345
-	ExtSupportedVersions    ExtensionType = 43    // TLS 1.3 / DTLS 1.3: ignored
-	ExtPSKKeyExchangeModes  ExtensionType = 45    // TLS 1.3: ignored
-	ExtKeyShare             ExtensionType = 51    // TLS 1.3: ignored
-	ExtRenegotiationInfo    ExtensionType = 65281 // RFC 5746 §3.2
+	extServerName           extensionType = 0
+	extSupportedGroups      extensionType = 10    // RFC 8422 §5.1.1 (was elliptic_curves)
+	extECPointFormats       extensionType = 11    // RFC 8422 §5.1.2
+	extSignatureAlgorithms  extensionType = 13    // RFC 5246 §7.4.1.4.1
+	extUseSRTP              extensionType = 14    // RFC 5764 §4.1.1
+	extALPN                 extensionType = 16    // RFC 7301
+	extExtendedMasterSecret extensionType = 23    // RFC 7627 §5.1
+	extRecordSizeLimit      extensionType = 28    // RFC 8449
+	extDelegatedCredentials extensionType = 34    // RFC 9345
+	extSupportedVersions    extensionType = 43    // TLS 1.3 / DTLS 1.3: ignored
+	extPSKKeyExchangeModes  extensionType = 45    // TLS 1.3: ignored
+	extKeyShare             extensionType = 51    // TLS 1.3: ignored
+	extRenegotiationInfo    extensionType = 65281 // RFC 5746 §3.2
 )
 
-var extensionNames = map[ExtensionType]string{
-	ExtServerName: "server_name", ExtSupportedGroups: "supported_groups",
-	ExtECPointFormats: "ec_point_formats", ExtSignatureAlgorithms: "signature_algorithms",
-	ExtUseSRTP: "use_srtp", ExtALPN: "alpn", ExtExtendedMasterSecret: "extended_master_secret",
-	ExtRecordSizeLimit: "record_size_limit", ExtDelegatedCredentials: "delegated_credentials",
-	ExtSupportedVersions: "supported_versions", ExtPSKKeyExchangeModes: "psk_key_exchange_modes",
-	ExtKeyShare: "key_share", ExtRenegotiationInfo: "renegotiation_info",
+var extensionNames = map[extensionType]string{
+	extServerName: "server_name", extSupportedGroups: "supported_groups",
+	extECPointFormats: "ec_point_formats", extSignatureAlgorithms: "signature_algorithms",
+	extUseSRTP: "use_srtp", extALPN: "alpn", extExtendedMasterSecret: "extended_master_secret",
+	extRecordSizeLimit: "record_size_limit", extDelegatedCredentials: "delegated_credentials",
+	extSupportedVersions: "supported_versions", extPSKKeyExchangeModes: "psk_key_exchange_modes",
+	extKeyShare: "key_share", extRenegotiationInfo: "renegotiation_info",
 }
 
-func (t ExtensionType) String() string {
+func (t extensionType) String() string {
 	if s, ok := extensionNames[t]; ok {
 		return fmt.Sprintf("%s(%d)", s, uint16(t))
 	}
 	return fmt.Sprintf("unknown(%d)", uint16(t))
 }
 
-// Extension is one hello extension, undecoded.
-type Extension struct {
-	Type ExtensionType // extension_type
+// extension is one hello extension, undecoded.
+type extension struct {
+	Type extensionType // extension_type
 	Data []byte        // extension_data
 }
 
 // unmarshalExtensions parses the optional extensions block at the end of a
 // hello: absent (no bytes left) or a 2-byte length and the list. RFC 5246
 // §7.4.1.4: "There MUST NOT be more than one extension of the same type."
-func unmarshalExtensions(r *reader) ([]Extension, error) {
+func unmarshalExtensions(r *reader) ([]extension, error) {
 	if len(r.b) == 0 {
 		return nil, nil
 	}
 	block := newReader(r.vec(2))
-	var exts []Extension
-	seen := map[ExtensionType]bool{}
+	var exts []extension
+	seen := map[extensionType]bool{}
 	for block.ok && len(block.b) > 0 {
-		e := Extension{Type: ExtensionType(block.u16()), Data: block.vec(2)}
+		e := extension{Type: extensionType(block.u16()), Data: block.vec(2)}
 		if !block.ok {
 			break
 		}
@@ -92,7 +92,7 @@ func unmarshalExtensions(r *reader) ([]Extension, error) {
 
 // appendExtensions appends the extensions block; nothing when there are
 // none.
-func appendExtensions(b []byte, exts []Extension) []byte {
+func appendExtensions(b []byte, exts []extension) []byte {
 	if len(exts) == 0 {
 		return b
 	}
@@ -105,7 +105,7 @@ func appendExtensions(b []byte, exts []Extension) []byte {
 }
 
 // findExtension returns the data of the extension of type t.
-func findExtension(exts []Extension, t ExtensionType) ([]byte, bool) {
+func findExtension(exts []extension, t extensionType) ([]byte, bool) {
 	for _, e := range exts {
 		if e.Type == t {
 			return e.Data, true
@@ -139,21 +139,21 @@ func (c CurveID) String() string {
 	return fmt.Sprintf("0x%04x", uint16(c))
 }
 
-// SignatureScheme is a TLS 1.2 SignatureAndHashAlgorithm (hash byte, then
+// signatureScheme is a TLS 1.2 SignatureAndHashAlgorithm (hash byte, then
 // signature byte), RFC 5246 §7.4.1.4.1.
-type SignatureScheme uint16
+type signatureScheme uint16
 
 // Signature schemes this package signs or verifies with.
 const (
-	ECDSAWithP256AndSHA256 SignatureScheme = 0x0403 // ecdsa_secp256r1_sha256: sha256(4), ecdsa(3)
-	ECDSAWithP384AndSHA384 SignatureScheme = 0x0503 // ecdsa_secp384r1_sha384: sha384(5), ecdsa(3)
+	ecdsaWithP256AndSHA256 signatureScheme = 0x0403 // ecdsa_secp256r1_sha256: sha256(4), ecdsa(3)
+	ecdsaWithP384AndSHA384 signatureScheme = 0x0503 // ecdsa_secp384r1_sha384: sha384(5), ecdsa(3)
 )
 
-func (s SignatureScheme) String() string {
+func (s signatureScheme) String() string {
 	switch s {
-	case ECDSAWithP256AndSHA256:
+	case ecdsaWithP256AndSHA256:
 		return "ecdsa_secp256r1_sha256"
-	case ECDSAWithP384AndSHA384:
+	case ecdsaWithP384AndSHA384:
 		return "ecdsa_secp384r1_sha384"
 	}
 	return fmt.Sprintf("0x%04x", uint16(s))
@@ -195,11 +195,11 @@ func parseSupportedGroups(data []byte) ([]CurveID, error) {
 }
 
 // parseSignatureAlgorithms decodes the signature_algorithms extension.
-func parseSignatureAlgorithms(data []byte) ([]SignatureScheme, error) {
+func parseSignatureAlgorithms(data []byte) ([]signatureScheme, error) {
 	v, err := parseU16List(data)
-	out := make([]SignatureScheme, len(v))
+	out := make([]signatureScheme, len(v))
 	for i, x := range v {
-		out[i] = SignatureScheme(x)
+		out[i] = signatureScheme(x)
 	}
 	return out, err
 }

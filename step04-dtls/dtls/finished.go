@@ -22,16 +22,16 @@ import (
 // verifyDataLen is verify_data_length for the suites of this package.
 const verifyDataLen = 12
 
-// Finished carries verify_data.
-type Finished struct {
+// finishedMsg carries verify_data.
+type finishedMsg struct {
 	VerifyData []byte // PRF(master_secret, label, Hash(handshake_messages))[:12]
 }
 
-// Marshal encodes the body.
-func (m *Finished) Marshal() []byte { return append([]byte(nil), m.VerifyData...) }
+// marshal encodes the body.
+func (m *finishedMsg) marshal() []byte { return append([]byte(nil), m.VerifyData...) }
 
-// Unmarshal decodes the body.
-func (m *Finished) Unmarshal(body []byte) error {
+// unmarshal decodes the body.
+func (m *finishedMsg) unmarshal(body []byte) error {
 	if len(body) != verifyDataLen {
 		return errors.New("dtls: Finished: verify_data is not 12 bytes")
 	}
@@ -39,4 +39,4 @@ func (m *Finished) Unmarshal(body []byte) error {
 	return nil
 }
 
-func (m *Finished) String() string { return fmt.Sprintf("Finished verify_data=%x", m.VerifyData) }
+func (m *finishedMsg) String() string { return fmt.Sprintf("Finished verify_data=%x", m.VerifyData) }

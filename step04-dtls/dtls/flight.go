@@ -37,10 +37,13 @@ package dtls
 //     retransmitted ClientHello simply gets a new one (§4.2.1).
 //   - Flight 4 starts the timer. When it fires, flight 4 is sent again and
 //     the interval doubles, from 1 s up to 60 s (§4.2.4.1). A retransmitted
-//     ClientHello also makes us resend it.
+//     ClientHello also makes us resend it, at most once per interval.
 //   - Flight 6 ends the handshake, so no timer runs ("the server ... does
 //     not set a retransmit timer"); but the flight is kept, and a
-//     retransmitted flight 5 means flight 6 was lost: resend it.
+//     retransmitted flight 5 means flight 6 was lost: resend it, at most
+//     once per interval too.
+//   - Every flight but the stateless flight 2 goes to the peer whose cookie
+//     was verified, and nowhere else.
 //
 // A retransmitted flight is the same messages with the same message_seq,
 // in new records with new sequence numbers.
@@ -52,7 +55,7 @@ import "time"
 type flightMessage struct {
 	epoch uint16        // record epoch to send it in
 	ccs   bool          // a ChangeCipherSpec record instead of a handshake message
-	typ   HandshakeType // msg_type (handshake messages only)
+	typ   handshakeType // msg_type (handshake messages only)
 	seq   uint16        // message_seq
 	body  []byte        // message body
 }
@@ -75,21 +78,33 @@ func (c *Conn) sendFlight(f *flight, timer bool) {
 	}
 }
 
-// transmitFlight packs a flight into datagrams and queues them.
+// transmitFlight packs a flight into datagrams and queues them for the
+// peer.
 func (c *Conn) transmitFlight(f *flight) {
 	for _, d := range c.packFlight(f) {
-		c.out = append(c.out, d)
+		c.send(d)
 	}
 }
 
 // peerRetransmitted is called for a fragment of a message we already
 // processed. If it is the last message of the client's previous flight,
-// the client has not received our answer: resend our last flight once per
-// retransmitted flight (we react to its first fragment only).
-func (c *Conn) peerRetransmitted(f *HandshakeFragment) {
+// the client has not received our answer: resend our last flight (we react
+// to a message's first fragment only). The fragment is not authenticated
+// in epoch 0, so it proves nothing: to keep a forged one from turning us
+// into an amplifier, we resend at most once per retransmission interval
+// (never less than the initial one), and only to the peer, since the
+// record was from the peer or Handle would have dropped it.
+func (c *Conn) peerRetransmitted(f *handshakeFragment) {
 	if c.flight == nil || f.Header.MessageSeq+1 != c.rs.next || f.Header.FragmentOffset != 0 {
 		return
 	}
+	gap := max(c.timer.interval, c.timer.initial)
+	if !c.lastResend.IsZero() && c.now.Sub(c.lastResend) < gap {
+		c.log.Debug("peer retransmitted; our flight was resent less than an interval ago", "flight", c.flight.number,
+			"message", f.Header.Type, "seq", f.Header.MessageSeq, "interval", gap)
+		return
+	}
+	c.lastResend = c.now
 	c.log.Info("peer retransmitted, resending our flight", "flight", c.flight.number,
 		"message", f.Header.Type, "seq", f.Header.MessageSeq)
 	c.transmitFlight(c.flight)
@@ -107,7 +122,7 @@ func (c *Conn) packFlight(f *flight) [][]byte {
 			cur = nil
 		}
 	}
-	emit := func(epoch uint16, ct ContentType, payload []byte) {
+	emit := func(epoch uint16, ct contentType, payload []byte) {
 		rec, err := c.sealRecord(epoch, ct, payload)
 		if err != nil {
 			return
@@ -119,7 +134,7 @@ func (c *Conn) packFlight(f *flight) [][]byte {
 	}
 	for _, m := range f.messages {
 		if m.ccs {
-			emit(m.epoch, ContentChangeCipherSpec, (&ChangeCipherSpec{}).Marshal())
+			emit(m.epoch, contentChangeCipherSpec, (&changeCipherSpecMsg{}).marshal())
 			continue
 		}
 		overhead := recordHeaderLen + handshakeHeaderLen
@@ -135,11 +150,11 @@ func (c *Conn) packFlight(f *flight) [][]byte {
 				room = c.cfg.MTU - overhead
 			}
 			n := min(remaining, room)
-			h := HandshakeHeader{Type: m.typ, Length: len(m.body), MessageSeq: m.seq,
+			h := handshakeHeader{Type: m.typ, Length: len(m.body), MessageSeq: m.seq,
 				FragmentOffset: off, FragmentLength: n}
 			frag := appendHandshakeHeader(nil, &h)
 			frag = append(frag, m.body[off:off+n]...)
-			emit(m.epoch, ContentHandshake, frag)
+			emit(m.epoch, contentHandshake, frag)
 			off += n
 			if off >= len(m.body) {
 				break

@@ -23,40 +23,40 @@ package dtls
 
 import "fmt"
 
-// HandshakeType identifies a handshake message, RFC 5246 §7.4 and RFC 6347
+// handshakeType identifies a handshake message, RFC 5246 §7.4 and RFC 6347
 // §4.3.2.
-type HandshakeType uint8
+type handshakeType uint8
 
 // Handshake message types.
 const (
-	TypeHelloRequest       HandshakeType = 0
-	TypeClientHello        HandshakeType = 1
-	TypeServerHello        HandshakeType = 2
-	TypeHelloVerifyRequest HandshakeType = 3
-	TypeCertificate        HandshakeType = 11
-	TypeServerKeyExchange  HandshakeType = 12
-	TypeCertificateRequest HandshakeType = 13
-	TypeServerHelloDone    HandshakeType = 14
-	TypeCertificateVerify  HandshakeType = 15
-	TypeClientKeyExchange  HandshakeType = 16
-	TypeFinished           HandshakeType = 20
+	typeHelloRequest       handshakeType = 0
+	typeClientHello        handshakeType = 1
+	typeServerHello        handshakeType = 2
+	typeHelloVerifyRequest handshakeType = 3
+	typeCertificate        handshakeType = 11
+	typeServerKeyExchange  handshakeType = 12
+	typeCertificateRequest handshakeType = 13
+	typeServerHelloDone    handshakeType = 14
+	typeCertificateVerify  handshakeType = 15
+	typeClientKeyExchange  handshakeType = 16
+	typeFinished           handshakeType = 20
 )
 
-var handshakeTypeNames = map[HandshakeType]string{
-	TypeHelloRequest:       "HelloRequest",
-	TypeClientHello:        "ClientHello",
-	TypeServerHello:        "ServerHello",
-	TypeHelloVerifyRequest: "HelloVerifyRequest",
-	TypeCertificate:        "Certificate",
-	TypeServerKeyExchange:  "ServerKeyExchange",
-	TypeCertificateRequest: "CertificateRequest",
-	TypeServerHelloDone:    "ServerHelloDone",
-	TypeCertificateVerify:  "CertificateVerify",
-	TypeClientKeyExchange:  "ClientKeyExchange",
-	TypeFinished:           "Finished",
+var handshakeTypeNames = map[handshakeType]string{
+	typeHelloRequest:       "HelloRequest",
+	typeClientHello:        "ClientHello",
+	typeServerHello:        "ServerHello",
+	typeHelloVerifyRequest: "HelloVerifyRequest",
+	typeCertificate:        "Certificate",
+	typeServerKeyExchange:  "ServerKeyExchange",
+	typeCertificateRequest: "CertificateRequest",
+	typeServerHelloDone:    "ServerHelloDone",
+	typeCertificateVerify:  "CertificateVerify",
+	typeClientKeyExchange:  "ClientKeyExchange",
+	typeFinished:           "Finished",
 }
 
-func (t HandshakeType) String() string {
+func (t handshakeType) String() string {
 	if s, ok := handshakeTypeNames[t]; ok {
 		return s
 	}
@@ -66,32 +66,32 @@ func (t HandshakeType) String() string {
 // handshakeHeaderLen is the size of the DTLS handshake header.
 const handshakeHeaderLen = 12
 
-// HandshakeHeader is the 12-byte header in front of every handshake
+// handshakeHeader is the 12-byte header in front of every handshake
 // fragment.
-type HandshakeHeader struct {
-	Type           HandshakeType // msg_type
+type handshakeHeader struct {
+	Type           handshakeType // msg_type
 	Length         int           // length of the whole message body (uint24)
 	MessageSeq     uint16        // message_seq: 0 for each side's first message
 	FragmentOffset int           // where this fragment starts in the body (uint24)
 	FragmentLength int           // how many body bytes this fragment carries (uint24)
 }
 
-// HandshakeFragment is one parsed fragment: header plus its slice of the
+// handshakeFragment is one parsed fragment: header plus its slice of the
 // body.
-type HandshakeFragment struct {
-	Header HandshakeHeader // the parsed header
+type handshakeFragment struct {
+	Header handshakeHeader // the parsed header
 	Data   []byte          // FragmentLength bytes of body (aliases the record)
 }
 
-// ParseHandshakeFragments splits a handshake record's plaintext into its
+// parseHandshakeFragments splits a handshake record's plaintext into its
 // fragments. RFC 6347 §4.2.3 allows several handshake messages (or
 // fragments) in one record, as in RFC 5246 §6.2.1.
-func ParseHandshakeFragments(b []byte) ([]HandshakeFragment, error) {
-	var frags []HandshakeFragment
+func parseHandshakeFragments(b []byte) ([]handshakeFragment, error) {
+	var frags []handshakeFragment
 	r := newReader(b)
 	for len(r.b) > 0 {
-		var f HandshakeFragment
-		f.Header.Type = HandshakeType(r.u8())
+		var f handshakeFragment
+		f.Header.Type = handshakeType(r.u8())
 		f.Header.Length = r.u24()
 		f.Header.MessageSeq = r.u16()
 		f.Header.FragmentOffset = r.u24()
@@ -110,7 +110,7 @@ func ParseHandshakeFragments(b []byte) ([]HandshakeFragment, error) {
 }
 
 // appendHandshakeHeader appends the 12-byte header.
-func appendHandshakeHeader(b []byte, h *HandshakeHeader) []byte {
+func appendHandshakeHeader(b []byte, h *handshakeHeader) []byte {
 	b = append(b, byte(h.Type))
 	b = appendU24(b, h.Length)
 	b = appendU16(b, h.MessageSeq)
@@ -123,26 +123,26 @@ func appendHandshakeHeader(b []byte, h *HandshakeHeader) []byte {
 // transcript hash, whatever fragmentation was used on the wire (RFC 6347
 // §4.2.6: "as if each handshake message had been sent as a single
 // fragment").
-func marshalHandshake(typ HandshakeType, seq uint16, body []byte) []byte {
-	h := HandshakeHeader{Type: typ, Length: len(body), MessageSeq: seq, FragmentLength: len(body)}
+func marshalHandshake(typ handshakeType, seq uint16, body []byte) []byte {
+	h := handshakeHeader{Type: typ, Length: len(body), MessageSeq: seq, FragmentLength: len(body)}
 	b := make([]byte, 0, handshakeHeaderLen+len(body))
 	b = appendHandshakeHeader(b, &h)
 	return append(b, body...)
 }
 
-// HandshakeMessage is a complete, reassembled handshake message.
-type HandshakeMessage struct {
-	Type       HandshakeType // msg_type
+// handshakeMessage is a complete, reassembled handshake message.
+type handshakeMessage struct {
+	Type       handshakeType // msg_type
 	MessageSeq uint16        // message_seq
 	Epoch      uint16        // epoch of the records that carried it
 	Body       []byte        // the reassembled body
 }
 
 // transcriptBytes is the message as the transcript hash sees it.
-func (m *HandshakeMessage) transcriptBytes() []byte {
+func (m *handshakeMessage) transcriptBytes() []byte {
 	return marshalHandshake(m.Type, m.MessageSeq, m.Body)
 }
 
-func (m *HandshakeMessage) String() string {
+func (m *handshakeMessage) String() string {
 	return fmt.Sprintf("%v seq=%d epoch=%d len=%d", m.Type, m.MessageSeq, m.Epoch, len(m.Body))
 }

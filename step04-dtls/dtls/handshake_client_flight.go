@@ -27,9 +27,9 @@ func hmacEqual(a, b []byte) bool { return hmac.Equal(a, b) }
 
 // processClientCertificate checks the client's Certificate (RFC 5246
 // §7.4.6).
-func (c *Conn) processClientCertificate(m *HandshakeMessage) error {
-	var cm Certificate
-	if err := cm.Unmarshal(m.Body); err != nil {
+func (c *Conn) processClientCertificate(m *handshakeMessage) error {
+	var cm certificateMsg
+	if err := cm.unmarshal(m.Body); err != nil {
 		return fail(AlertDecodeError, "%v", err)
 	}
 	if len(cm.Certificates) == 0 {
@@ -63,9 +63,9 @@ func (c *Conn) processClientCertificate(m *HandshakeMessage) error {
 
 // processClientKeyExchange completes ECDHE and derives every key (RFC 8422
 // §5.7, RFC 7627 §4, RFC 5246 §6.3).
-func (c *Conn) processClientKeyExchange(m *HandshakeMessage) error {
-	var cke ClientKeyExchange
-	if err := cke.Unmarshal(m.Body); err != nil {
+func (c *Conn) processClientKeyExchange(m *handshakeMessage) error {
+	var cke clientKeyExchangeMsg
+	if err := cke.unmarshal(m.Body); err != nil {
 		return fail(AlertDecodeError, "%v", err)
 	}
 	peer, err := c.hs.ecdhKey.Curve().NewPublicKey(cke.PublicKey)
@@ -97,13 +97,13 @@ func (c *Conn) processClientKeyExchange(m *HandshakeMessage) error {
 
 // processCertificateVerify checks the client's signature over the
 // transcript up to and including ClientKeyExchange (RFC 5246 §7.4.8).
-func (c *Conn) processCertificateVerify(m *HandshakeMessage) error {
-	var cv CertificateVerify
-	if err := cv.Unmarshal(m.Body); err != nil {
+func (c *Conn) processCertificateVerify(m *handshakeMessage) error {
+	var cv certificateVerifyMsg
+	if err := cv.unmarshal(m.Body); err != nil {
 		return fail(AlertDecodeError, "%v", err)
 	}
 	// §7.4.8: the algorithm must be one the CertificateRequest listed.
-	if cv.SignatureAlgorithm != ECDSAWithP256AndSHA256 && cv.SignatureAlgorithm != ECDSAWithP384AndSHA384 {
+	if cv.SignatureAlgorithm != ecdsaWithP256AndSHA256 && cv.SignatureAlgorithm != ecdsaWithP384AndSHA384 {
 		return fail(AlertIllegalParameter, "dtls: CertificateVerify: algorithm %v not offered", cv.SignatureAlgorithm)
 	}
 	digest := c.transcriptHash(hashFor(cv.SignatureAlgorithm))
@@ -121,9 +121,9 @@ func (c *Conn) processCertificateVerify(m *HandshakeMessage) error {
 
 // processClientFinished checks verify_data (RFC 5246 §7.4.9) and sends
 // flight 6.
-func (c *Conn) processClientFinished(m *HandshakeMessage) error {
-	var fin Finished
-	if err := fin.Unmarshal(m.Body); err != nil {
+func (c *Conn) processClientFinished(m *handshakeMessage) error {
+	var fin finishedMsg
+	if err := fin.unmarshal(m.Body); err != nil {
 		return fail(AlertDecodeError, "%v", err)
 	}
 	suite := c.hs.suite
@@ -144,7 +144,7 @@ func (c *Conn) sendServerFinished() {
 	suite := c.hs.suite
 	verify := finishedVerifyData(suite.hash.New, c.hs.masterSecret, labelServerFinished, c.transcriptHash(suite.hash))
 	f := &flight{number: 6, messages: []flightMessage{{epoch: 0, ccs: true}}}
-	c.addMessage(f, 1, TypeFinished, (&Finished{VerifyData: verify}).Marshal())
+	c.addMessage(f, 1, typeFinished, (&finishedMsg{VerifyData: verify}).marshal())
 	c.sendFlight(f, false)
 	c.writeEpoch = 1
 	c.hs.state = stateEstablished

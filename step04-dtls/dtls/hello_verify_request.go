@@ -27,21 +27,21 @@ import (
 // maxCookieLen is the cookie ceiling in DTLS 1.2: opaque cookie<0..2^8-1>.
 const maxCookieLen = 255
 
-// HelloVerifyRequest asks the client to repeat its ClientHello with a
+// helloVerifyRequestMsg asks the client to repeat its ClientHello with a
 // cookie.
-type HelloVerifyRequest struct {
+type helloVerifyRequestMsg struct {
 	Version ProtocolVersion // server_version: 0xfeff per §4.2.1
 	Cookie  []byte          // opaque cookie the client must echo
 }
 
-// Marshal encodes the body.
-func (m *HelloVerifyRequest) Marshal() []byte {
+// marshal encodes the body.
+func (m *helloVerifyRequestMsg) marshal() []byte {
 	b := appendU16(nil, uint16(m.Version))
 	return appendVec(b, 1, m.Cookie)
 }
 
-// Unmarshal decodes the body.
-func (m *HelloVerifyRequest) Unmarshal(body []byte) error {
+// unmarshal decodes the body.
+func (m *helloVerifyRequestMsg) unmarshal(body []byte) error {
 	r := newReader(body)
 	m.Version = ProtocolVersion(r.u16())
 	m.Cookie = r.vec(1)
@@ -51,6 +51,6 @@ func (m *HelloVerifyRequest) Unmarshal(body []byte) error {
 	return nil
 }
 
-func (m *HelloVerifyRequest) String() string {
+func (m *helloVerifyRequestMsg) String() string {
 	return fmt.Sprintf("HelloVerifyRequest version=%v cookie=%x", m.Version, m.Cookie)
 }

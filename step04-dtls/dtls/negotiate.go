@@ -27,14 +27,14 @@ var serverGroups = []CurveID{CurveX25519, CurveP256}
 type negotiated struct {
 	suite             *cipherSuite          // chosen cipher suite
 	curve             CurveID               // chosen ECDHE group
-	signature         SignatureScheme       // how we sign the ServerKeyExchange
+	signature         signatureScheme       // how we sign the ServerKeyExchange
 	srtpProfile       SRTPProtectionProfile // chosen SRTP profile, 0 if none
 	renegotiationInfo bool                  // answer with an empty renegotiation_info
 	pointFormats      bool                  // answer with ec_point_formats
 }
 
 // negotiate applies every rule to ch, or says which alert to send.
-func (c *Conn) negotiate(ch *ClientHello) (*negotiated, error) {
+func (c *Conn) negotiate(ch *clientHelloMsg) (*negotiated, error) {
 	n := &negotiated{}
 	if !slices.Contains(ch.CompressionMethods, 0) {
 		return nil, fail(AlertIllegalParameter, "dtls: ClientHello: no null compression method")
@@ -42,13 +42,13 @@ func (c *Conn) negotiate(ch *ClientHello) (*negotiated, error) {
 	// RFC 7627 §5.2: a server may refuse a handshake without extended
 	// master secret; we do, because without it the master secret does not
 	// depend on the certificates the SDP fingerprints name.
-	if _, ok := ch.Extension(ExtExtendedMasterSecret); !ok {
+	if _, ok := ch.extension(extExtendedMasterSecret); !ok {
 		return nil, fail(AlertHandshakeFailure, "dtls: ClientHello: no extended_master_secret (RFC 7627 required)")
 	}
 	if n.suite = pickCipherSuite(ch.CipherSuites); n.suite == nil {
 		return nil, fail(AlertHandshakeFailure, "dtls: ClientHello: no common cipher suite")
 	}
-	data, ok := ch.Extension(ExtSupportedGroups)
+	data, ok := ch.extension(extSupportedGroups)
 	if !ok {
 		return nil, fail(AlertHandshakeFailure, "dtls: ClientHello: no supported_groups")
 	}
@@ -65,7 +65,7 @@ func (c *Conn) negotiate(ch *ClientHello) (*negotiated, error) {
 	if n.curve = pickCurve(groups); n.curve == 0 {
 		return nil, fail(AlertHandshakeFailure, "dtls: ClientHello: no common group in %v", groups)
 	}
-	if data, ok := ch.Extension(ExtECPointFormats); ok {
+	if data, ok := ch.extension(extECPointFormats); ok {
 		formats, err := parseECPointFormats(data)
 		if err != nil {
 			return nil, fail(AlertDecodeError, "%v", err)
@@ -78,7 +78,7 @@ func (c *Conn) negotiate(ch *ClientHello) (*negotiated, error) {
 	if n.signature, err = c.pickSignature(ch); err != nil {
 		return nil, err
 	}
-	if data, ok := ch.Extension(ExtRenegotiationInfo); ok {
+	if data, ok := ch.extension(extRenegotiationInfo); ok {
 		// RFC 5746 §3.6: on an initial handshake it must be empty (a
 		// single zero byte: an empty renegotiated_connection).
 		if len(data) != 1 || data[0] != 0 {
@@ -128,12 +128,12 @@ func (c *Conn) certificateCurve() CurveID {
 // matching our key's curve, which the client must list in
 // signature_algorithms. RFC 5246 §7.4.1.4.1: without the extension the
 // client supports only SHA-1, which we do not sign with.
-func (c *Conn) pickSignature(ch *ClientHello) (SignatureScheme, error) {
-	want := ECDSAWithP256AndSHA256
+func (c *Conn) pickSignature(ch *clientHelloMsg) (signatureScheme, error) {
+	want := ecdsaWithP256AndSHA256
 	if c.certificateCurve() == CurveP384 {
-		want = ECDSAWithP384AndSHA384
+		want = ecdsaWithP384AndSHA384
 	}
-	data, ok := ch.Extension(ExtSignatureAlgorithms)
+	data, ok := ch.extension(extSignatureAlgorithms)
 	if !ok {
 		return 0, fail(AlertHandshakeFailure, "dtls: ClientHello: no signature_algorithms")
 	}
@@ -152,11 +152,11 @@ func (c *Conn) pickSignature(ch *ClientHello) (SignatureScheme, error) {
 // client's list"). With no Config.SRTPProfiles, use_srtp is ignored;
 // otherwise a handshake that cannot agree on SRTP is useless to WebRTC and
 // fails.
-func (c *Conn) pickSRTPProfile(ch *ClientHello) (SRTPProtectionProfile, error) {
+func (c *Conn) pickSRTPProfile(ch *clientHelloMsg) (SRTPProtectionProfile, error) {
 	if len(c.cfg.SRTPProfiles) == 0 {
 		return 0, nil
 	}
-	data, ok := ch.Extension(ExtUseSRTP)
+	data, ok := ch.extension(extUseSRTP)
 	if !ok {
 		return 0, fail(AlertHandshakeFailure, "dtls: ClientHello: no use_srtp")
 	}

@@ -137,38 +137,32 @@ func runOpenSSL(t *testing.T, openssl string, suite uint16, cipher, group string
 		MTU:    ourMTU,
 		Logger: newTextLogger(testWriter{t}),
 	}
-	var conn *Conn
-	var peer *net.UDPAddr
+	conn := Server(cfg)
+	flush := func() {
+		for tx, ok := conn.PollTransmit(); ok; tx, ok = conn.PollTransmit() {
+			sock.WriteToUDPAddrPort(tx.Data, tx.To)
+		}
+	}
 	buf := make([]byte, 2048)
 	deadline := time.Now().Add(15 * time.Second)
 	var established, sentData, gotData, closed bool
 	for time.Now().Before(deadline) && !closed {
 		wait := time.Now().Add(50 * time.Millisecond)
-		if conn != nil {
-			if dl, ok := conn.PollTimeout(); ok && dl.Before(wait) {
-				wait = dl
-			}
+		if dl, ok := conn.PollTimeout(); ok && dl.Before(wait) {
+			wait = dl
 		}
 		sock.SetReadDeadline(wait)
-		n, from, err := sock.ReadFromUDP(buf)
+		n, from, err := sock.ReadFromUDPAddrPort(buf)
 		now := time.Now()
 		if err == nil {
-			if conn == nil {
-				peer = from
-				conn = Server(cfg, netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(from.Port)))
-			}
-			if herr := conn.Handle(now, buf[:n]); herr != nil {
+			from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
+			if herr := conn.Handle(now, from, buf[:n]); herr != nil {
 				t.Logf("handle: %v", herr)
 			}
-		} else if conn != nil {
+		} else {
 			conn.HandleTimeout(now)
 		}
-		if conn == nil {
-			continue
-		}
-		for d := conn.PollTransmit(); d != nil; d = conn.PollTransmit() {
-			sock.WriteToUDP(d, peer)
-		}
+		flush()
 		for e, ok := conn.PollEvent(); ok; e, ok = conn.PollEvent() {
 			switch e := e.(type) {
 			case HandshakeComplete:
@@ -194,9 +188,7 @@ func runOpenSSL(t *testing.T, openssl string, suite uint16, cipher, group string
 			if err := conn.Write([]byte("hello from go\n")); err != nil {
 				t.Fatal(err)
 			}
-			for d := conn.PollTransmit(); d != nil; d = conn.PollTransmit() {
-				sock.WriteToUDP(d, peer)
-			}
+			flush()
 			stdin.Write([]byte("hello from openssl\n"))
 		}
 	}

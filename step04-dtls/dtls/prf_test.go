@@ -72,7 +72,7 @@ func TestRecordCipherRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := RecordHeader{ContentType: ContentApplicationData, Version: VersionDTLS12, Epoch: 1, SequenceNumber: 42}
+	h := recordHeader{ContentType: contentApplicationData, Version: VersionDTLS12, Epoch: 1, SequenceNumber: 42}
 	sealed := c.seal(&h, []byte("payload"))
 	if len(sealed) != len("payload")+aeadOverhead {
 		t.Fatalf("sealed length %d", len(sealed))

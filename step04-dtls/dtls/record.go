@@ -26,26 +26,26 @@ import (
 	"fmt"
 )
 
-// ContentType is the record's content type, RFC 5246 §6.2.1.
-type ContentType uint8
+// contentType is the record's content type, RFC 5246 §6.2.1.
+type contentType uint8
 
 // Content types, RFC 5246 §6.2.1 (RFC 7983 routes 20–63 to DTLS).
 const (
-	ContentChangeCipherSpec ContentType = 20
-	ContentAlert            ContentType = 21
-	ContentHandshake        ContentType = 22
-	ContentApplicationData  ContentType = 23
+	contentChangeCipherSpec contentType = 20
+	contentAlert            contentType = 21
+	contentHandshake        contentType = 22
+	contentApplicationData  contentType = 23
 )
 
-func (t ContentType) String() string {
+func (t contentType) String() string {
 	switch t {
-	case ContentChangeCipherSpec:
+	case contentChangeCipherSpec:
 		return "change_cipher_spec"
-	case ContentAlert:
+	case contentAlert:
 		return "alert"
-	case ContentHandshake:
+	case contentHandshake:
 		return "handshake"
-	case ContentApplicationData:
+	case contentApplicationData:
 		return "application_data"
 	}
 	return fmt.Sprintf("content_type(%d)", uint8(t))
@@ -85,9 +85,9 @@ const maxSequenceNumber = 1<<48 - 1
 // expansion (RFC 5246 §6.2.3).
 const maxRecordLen = 1<<14 + 2048
 
-// RecordHeader is the 13-byte header in front of every record.
-type RecordHeader struct {
-	ContentType    ContentType     // what the fragment holds
+// recordHeader is the 13-byte header in front of every record.
+type recordHeader struct {
+	ContentType    contentType     // what the fragment holds
 	Version        ProtocolVersion // 0xfefd, or 0xfeff on a ClientHello
 	Epoch          uint16          // cipher state counter, RFC 6347 §4.1
 	SequenceNumber uint64          // 48 bits, restarts at 0 in each epoch
@@ -96,16 +96,16 @@ type RecordHeader struct {
 
 // seqNum is the 64-bit epoch || sequence_number that the MAC or AEAD
 // covers, RFC 6347 §4.1.2.1.
-func (h *RecordHeader) seqNum() uint64 { return uint64(h.Epoch)<<48 | h.SequenceNumber }
+func (h *recordHeader) seqNum() uint64 { return uint64(h.Epoch)<<48 | h.SequenceNumber }
 
-// Record is one DTLS record: its header and its fragment, which is still
+// record is one DTLS record: its header and its fragment, which is still
 // encrypted when Epoch > 0.
-type Record struct {
-	Header   RecordHeader // the parsed header
+type record struct {
+	Header   recordHeader // the parsed header
 	Fragment []byte       // the payload (aliases the datagram)
 }
 
-func (r *Record) String() string {
+func (r *record) String() string {
 	return fmt.Sprintf("%v %v epoch=%d seq=%d len=%d", r.Header.ContentType, r.Header.Version,
 		r.Header.Epoch, r.Header.SequenceNumber, len(r.Fragment))
 }
@@ -113,17 +113,17 @@ func (r *Record) String() string {
 // errShortRecord reports a datagram whose last record is cut short.
 var errShortRecord = errors.New("dtls: record: truncated")
 
-// ParseRecords splits a datagram into its records (RFC 6347 §4.1.1: "Multiple
+// parseRecords splits a datagram into its records (RFC 6347 §4.1.1: "Multiple
 // DTLS records may be placed in a single datagram"). A datagram cannot split
 // a record, so a truncated last record makes the remainder invalid: the
 // records before it are returned with the error, and the caller drops the
 // rest silently (§4.1.2.7).
-func ParseRecords(datagram []byte) ([]Record, error) {
-	var records []Record
+func parseRecords(datagram []byte) ([]record, error) {
+	var records []record
 	r := newReader(datagram)
 	for len(r.b) > 0 {
-		var rec Record
-		rec.Header.ContentType = ContentType(r.u8())
+		var rec record
+		rec.Header.ContentType = contentType(r.u8())
 		rec.Header.Version = ProtocolVersion(r.u16())
 		rec.Header.Epoch = r.u16()
 		rec.Header.SequenceNumber = r.u48()
@@ -141,7 +141,7 @@ func ParseRecords(datagram []byte) ([]Record, error) {
 }
 
 // appendRecordHeader appends the 13-byte header.
-func appendRecordHeader(b []byte, h *RecordHeader) []byte {
+func appendRecordHeader(b []byte, h *recordHeader) []byte {
 	b = append(b, byte(h.ContentType))
 	b = appendU16(b, uint16(h.Version))
 	b = appendU16(b, h.Epoch)
@@ -149,9 +149,9 @@ func appendRecordHeader(b []byte, h *RecordHeader) []byte {
 	return appendU16(b, h.Length)
 }
 
-// Marshal appends the record (header and fragment) to b. Length is taken
+// marshal appends the record (header and fragment) to b. Length is taken
 // from the fragment.
-func (r *Record) Marshal(b []byte) []byte {
+func (r *record) marshal(b []byte) []byte {
 	h := r.Header
 	h.Length = uint16(len(r.Fragment))
 	b = appendRecordHeader(b, &h)

@@ -13,22 +13,23 @@ package dtls
 //
 // The window is updated only after a record has been authenticated ("The
 // receive window is updated only if the MAC verification succeeds"), so a
-// forged record with a huge sequence number cannot slide it: Check first,
-// decrypt, then Accept.
+// forged record with a huge sequence number cannot slide it: check first,
+// decrypt, then accept. (Epoch 0 has no authentication: conn.go accepts
+// its records only once their content moved the handshake forward.)
 
 // replayWindowSize is the window width in records.
 const replayWindowSize = 64
 
-// ReplayWindow remembers which sequence numbers of one epoch were received.
-type ReplayWindow struct {
+// replayWindow remembers which sequence numbers of one epoch were received.
+type replayWindow struct {
 	latest uint64 // highest sequence number accepted so far
 	bitmap uint64 // bit i set: latest-i was accepted (bit 0 is latest itself)
-	seen   bool   // false until the first Accept
+	seen   bool   // false until the first accept
 }
 
-// Check reports whether seq is new: ahead of the window, or inside it and not
+// check reports whether seq is new: ahead of the window, or inside it and not
 // yet seen. Numbers that fell off the left edge are rejected as too old.
-func (w *ReplayWindow) Check(seq uint64) bool {
+func (w *replayWindow) check(seq uint64) bool {
 	if !w.seen || seq > w.latest {
 		return true
 	}
@@ -39,8 +40,8 @@ func (w *ReplayWindow) Check(seq uint64) bool {
 	return w.bitmap&(1<<diff) == 0
 }
 
-// Accept marks seq as received, sliding the window when seq is ahead.
-func (w *ReplayWindow) Accept(seq uint64) {
+// accept marks seq as received, sliding the window when seq is ahead.
+func (w *replayWindow) accept(seq uint64) {
 	switch {
 	case !w.seen:
 		w.seen, w.latest, w.bitmap = true, seq, 1

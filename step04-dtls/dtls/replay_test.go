@@ -3,12 +3,12 @@ package dtls
 import "testing"
 
 func TestReplayWindow(t *testing.T) {
-	var w ReplayWindow
+	var w replayWindow
 	accept := func(seq uint64) bool {
-		if !w.Check(seq) {
+		if !w.check(seq) {
 			return false
 		}
-		w.Accept(seq)
+		w.accept(seq)
 		return true
 	}
 	for _, s := range []struct {
@@ -38,9 +38,9 @@ func TestReplayWindow(t *testing.T) {
 }
 
 func TestReplayWindowCheckDoesNotAccept(t *testing.T) {
-	var w ReplayWindow
-	w.Check(10) // a forged record that fails authentication must not move the window
-	if !w.Check(10) || !w.Check(0) {
+	var w replayWindow
+	w.check(10) // a forged record that fails authentication must not move the window
+	if !w.check(10) || !w.check(0) {
 		t.Error("Check changed the window")
 	}
 }

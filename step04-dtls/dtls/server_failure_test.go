@@ -11,7 +11,7 @@ import (
 // failingHandshake runs a handshake expected to fail with alert desc.
 func failingHandshake(t *testing.T, cfg *Config, cl *testClient, desc AlertDescription) {
 	t.Helper()
-	srv := Server(cfg, testPeer)
+	srv := Server(cfg)
 	dgs := cl.helloDatagrams()
 	for i := 0; i < 5 && len(cl.alerts) == 0 && len(dgs) > 0; i++ {
 		dgs = step(t, srv, cl, t0, dgs)
@@ -27,7 +27,7 @@ func failingHandshake(t *testing.T, cfg *Config, cl *testClient, desc AlertDescr
 	if len(ev) != 1 || !errors.As(ev[len(ev)-1].(Closed).Err, &ae) || !ae.Local || ae.Alert.Description != desc {
 		t.Fatalf("events %v", ev)
 	}
-	if err := srv.Handle(t0, cl.resendHello()[0]); err == nil {
+	if err := srv.Handle(t0, testPeer, cl.resendHello()[0]); err == nil {
 		t.Error("closed Conn accepted a datagram")
 	}
 }
@@ -68,7 +68,7 @@ func TestFailures(t *testing.T) {
 func TestNoSRTPConfigured(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.SRTPProfiles = nil
-	srv := Server(cfg, testPeer)
+	srv := Server(cfg)
 	cl := newTestClient(t, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CurveX25519)
 	handshake(t, srv, cl)
 	if srv.State().SRTPProfile != 0 || cl.srtpSel != 0 {
@@ -79,7 +79,7 @@ func TestNoSRTPConfigured(t *testing.T) {
 func TestSRTPServerPreference(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.SRTPProfiles = []SRTPProtectionProfile{SRTP_AEAD_AES_256_GCM, SRTP_AEAD_AES_128_GCM, SRTP_AES128_CM_HMAC_SHA1_80}
-	srv := Server(cfg, testPeer)
+	srv := Server(cfg)
 	cl := newTestClient(t, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CurveX25519)
 	cl.srtp = []SRTPProtectionProfile{SRTP_AES128_CM_HMAC_SHA1_80, SRTP_AEAD_AES_256_GCM, SRTP_AEAD_AES_128_GCM} // Chromium's order
 	handshake(t, srv, cl)
@@ -89,17 +89,17 @@ func TestSRTPServerPreference(t *testing.T) {
 }
 
 func TestOldEpochAfterHandshake(t *testing.T) {
-	srv := Server(testConfig(t), testPeer)
+	srv := Server(testConfig(t))
 	cl := newTestClient(t, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CurveX25519)
 	handshake(t, srv, cl)
 	events(srv)
 	// Epoch-0 records after the switch are unauthenticated: ignore them.
 	for _, rec := range [][]byte{
-		cl.sealApp(ContentAlert, 0, (&Alert{AlertLevelFatal, AlertHandshakeFailure}).Marshal()),
-		cl.sealApp(ContentApplicationData, 0, []byte("plaintext")),
-		cl.sealApp(ContentChangeCipherSpec, 0, []byte{1}),
+		cl.sealApp(contentAlert, 0, (&Alert{AlertLevelFatal, AlertHandshakeFailure}).marshal()),
+		cl.sealApp(contentApplicationData, 0, []byte("plaintext")),
+		cl.sealApp(contentChangeCipherSpec, 0, []byte{1}),
 	} {
-		srv.Handle(t0, rec)
+		srv.Handle(t0, testPeer, rec)
 	}
 	if ev := events(srv); len(ev) != 0 {
 		t.Fatalf("old-epoch records produced events %v", ev)
@@ -108,22 +108,22 @@ func TestOldEpochAfterHandshake(t *testing.T) {
 		t.Errorf("old-epoch records produced %d datagrams", len(out))
 	}
 	// A forged epoch-1 record fails authentication and is dropped too.
-	forged := cl.sealApp(ContentApplicationData, 1, []byte("x"))
+	forged := cl.sealApp(contentApplicationData, 1, []byte("x"))
 	forged[len(forged)-1] ^= 1
-	if err := srv.Handle(t0, forged); err == nil {
+	if err := srv.Handle(t0, testPeer, forged); err == nil {
 		t.Error("forged record accepted")
 	}
 	// The connection still works.
-	srv.Handle(t0, cl.sealApp(ContentApplicationData, 1, []byte("still here")))
+	srv.Handle(t0, testPeer, cl.sealApp(contentApplicationData, 1, []byte("still here")))
 	if ev := events(srv); len(ev) != 1 {
 		t.Errorf("events %v", ev)
 	}
 }
 
 func TestApplicationDataBeforeHandshake(t *testing.T) {
-	srv := Server(testConfig(t), testPeer)
+	srv := Server(testConfig(t))
 	cl := newTestClient(t, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CurveX25519)
-	if err := srv.Handle(t0, cl.sealApp(ContentApplicationData, 0, []byte("early"))); err == nil {
+	if err := srv.Handle(t0, testPeer, cl.sealApp(contentApplicationData, 0, []byte("early"))); err == nil {
 		t.Error("no error for early application data")
 	}
 	if ev := events(srv); len(ev) != 0 {
@@ -133,11 +133,11 @@ func TestApplicationDataBeforeHandshake(t *testing.T) {
 }
 
 func TestCloseNotifyFromPeer(t *testing.T) {
-	srv := Server(testConfig(t), testPeer)
+	srv := Server(testConfig(t))
 	cl := newTestClient(t, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CurveX25519)
 	handshake(t, srv, cl)
 	events(srv)
-	srv.Handle(t0, cl.sealApp(ContentAlert, 1, (&Alert{AlertLevelWarning, AlertCloseNotify}).Marshal()))
+	srv.Handle(t0, testPeer, cl.sealApp(contentAlert, 1, (&Alert{AlertLevelWarning, AlertCloseNotify}).marshal()))
 	ev := events(srv)
 	if len(ev) != 1 || ev[0].(Closed).Err != nil {
 		t.Fatalf("events %v", ev)
@@ -149,12 +149,12 @@ func TestCloseNotifyFromPeer(t *testing.T) {
 }
 
 func TestFatalAlertFromPeer(t *testing.T) {
-	srv := Server(testConfig(t), testPeer)
+	srv := Server(testConfig(t))
 	cl := newTestClient(t, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CurveX25519)
 	dgs := step(t, srv, cl, t0, cl.helloDatagrams())
 	feed(srv, t0, dgs)
 	// The browser rejects our certificate: a plaintext fatal alert.
-	srv.Handle(t0, cl.sealApp(ContentAlert, 0, (&Alert{AlertLevelFatal, AlertBadCertificate}).Marshal()))
+	srv.Handle(t0, testPeer, cl.sealApp(contentAlert, 0, (&Alert{AlertLevelFatal, AlertBadCertificate}).marshal()))
 	ev := events(srv)
 	var ae *AlertError
 	if len(ev) != 1 || !errors.As(ev[0].(Closed).Err, &ae) || ae.Local || ae.Alert.Description != AlertBadCertificate {
@@ -164,7 +164,7 @@ func TestFatalAlertFromPeer(t *testing.T) {
 
 // afterFlight4 returns a server that has sent flight 4, and the client.
 func afterFlight4(t *testing.T) (*Conn, *testClient) {
-	srv := Server(testConfig(t), testPeer)
+	srv := Server(testConfig(t))
 	cl := newTestClient(t, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CurveX25519)
 	dgs := step(t, srv, cl, t0, cl.helloDatagrams())
 	if _, err := cl.receive(feed(srv, t0, dgs)); err != nil {
@@ -179,10 +179,9 @@ func TestMalformedFlight5(t *testing.T) {
 		msg  flightMessage
 		want AlertDescription
 	}{
-		{"ClientKeyExchange instead of Certificate", flightMessage{typ: TypeClientKeyExchange, seq: 2, body: []byte{1, 9}}, AlertUnexpectedMessage},
-		{"truncated Certificate", flightMessage{typ: TypeCertificate, seq: 2, body: []byte{0, 0, 9, 0, 0}}, AlertDecodeError},
-		{"empty Certificate", flightMessage{typ: TypeCertificate, seq: 2, body: []byte{0, 0, 0}}, AlertHandshakeFailure},
-		{"garbage certificate", flightMessage{typ: TypeCertificate, seq: 2, body: []byte{0, 0, 5, 0, 0, 2, 1, 2}}, AlertBadCertificate},
+		{"truncated Certificate", flightMessage{typ: typeCertificate, seq: 2, body: []byte{0, 0, 9, 0, 0}}, AlertDecodeError},
+		{"empty Certificate", flightMessage{typ: typeCertificate, seq: 2, body: []byte{0, 0, 0}}, AlertHandshakeFailure},
+		{"garbage certificate", flightMessage{typ: typeCertificate, seq: 2, body: []byte{0, 0, 5, 0, 0, 2, 1, 2}}, AlertBadCertificate},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, cl := afterFlight4(t)
@@ -195,7 +194,7 @@ func TestMalformedFlight5(t *testing.T) {
 }
 
 func TestMissingConfigDoesNotPanic(t *testing.T) {
-	srv := Server(&Config{SRTPProfiles: []SRTPProtectionProfile{SRTP_AEAD_AES_128_GCM}}, testPeer)
+	srv := Server(&Config{SRTPProfiles: []SRTPProtectionProfile{SRTP_AEAD_AES_128_GCM}})
 	cl := newTestClient(t, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CurveX25519)
 	cl.srtp = []SRTPProtectionProfile{SRTP_AEAD_AES_128_GCM}
 	dgs := step(t, srv, cl, t0, cl.helloDatagrams())

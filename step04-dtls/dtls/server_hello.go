@@ -24,18 +24,18 @@ import (
 	"strings"
 )
 
-// ServerHello carries the server's choices.
-type ServerHello struct {
+// serverHelloMsg carries the server's choices.
+type serverHelloMsg struct {
 	Version           ProtocolVersion // server_version: 0xfefd, DTLS 1.2
 	Random            [32]byte        // server_random
 	SessionID         []byte          // session_id<0..32>; empty: this session cannot be resumed
 	CipherSuite       uint16          // the chosen cipher suite
 	CompressionMethod uint8           // always null (0)
-	Extensions        []Extension     // answers to the client's extensions
+	Extensions        []extension     // answers to the client's extensions
 }
 
-// Marshal encodes the body.
-func (m *ServerHello) Marshal() []byte {
+// marshal encodes the body.
+func (m *serverHelloMsg) marshal() []byte {
 	b := appendU16(nil, uint16(m.Version))
 	b = append(b, m.Random[:]...)
 	b = appendVec(b, 1, m.SessionID)
@@ -44,8 +44,8 @@ func (m *ServerHello) Marshal() []byte {
 	return appendExtensions(b, m.Extensions)
 }
 
-// Unmarshal decodes the body.
-func (m *ServerHello) Unmarshal(body []byte) error {
+// unmarshal decodes the body.
+func (m *serverHelloMsg) unmarshal(body []byte) error {
 	r := newReader(body)
 	m.Version = ProtocolVersion(r.u16())
 	copy(m.Random[:], r.bytes(32))
@@ -65,7 +65,7 @@ func (m *ServerHello) Unmarshal(body []byte) error {
 	return nil
 }
 
-func (m *ServerHello) String() string {
+func (m *serverHelloMsg) String() string {
 	var exts []string
 	for _, e := range m.Extensions {
 		exts = append(exts, e.Type.String())

@@ -9,18 +9,18 @@ package dtls
 
 import "errors"
 
-// ServerHelloDone is the empty message that closes the server's flight 4.
-type ServerHelloDone struct{}
+// serverHelloDoneMsg is the empty message that closes the server's flight 4.
+type serverHelloDoneMsg struct{}
 
-// Marshal encodes the (empty) body.
-func (m *ServerHelloDone) Marshal() []byte { return nil }
+// marshal encodes the (empty) body.
+func (m *serverHelloDoneMsg) marshal() []byte { return nil }
 
-// Unmarshal checks that the body is empty.
-func (m *ServerHelloDone) Unmarshal(body []byte) error {
+// unmarshal checks that the body is empty.
+func (m *serverHelloDoneMsg) unmarshal(body []byte) error {
 	if len(body) != 0 {
 		return errors.New("dtls: ServerHelloDone: not empty")
 	}
 	return nil
 }
 
-func (m *ServerHelloDone) String() string { return "ServerHelloDone" }
+func (m *serverHelloDoneMsg) String() string { return "ServerHelloDone" }

@@ -36,17 +36,17 @@ import (
 // RFC 8422 §5.4.
 const curveTypeNamedCurve = 3
 
-// ServerKeyExchange carries the server's ephemeral ECDH public key and its
+// serverKeyExchangeMsg carries the server's ephemeral ECDH public key and its
 // signature.
-type ServerKeyExchange struct {
+type serverKeyExchangeMsg struct {
 	Curve              CurveID         // namedcurve
 	PublicKey          []byte          // ECPoint: x25519 u-coordinate or uncompressed P-256 point
-	SignatureAlgorithm SignatureScheme // hash and signature algorithm used
+	SignatureAlgorithm signatureScheme // hash and signature algorithm used
 	Signature          []byte          // ASN.1 ECDSA signature over randoms || params
 }
 
 // params returns the ServerECDHParams bytes, the part that is signed.
-func (m *ServerKeyExchange) params() []byte {
+func (m *serverKeyExchangeMsg) params() []byte {
 	b := []byte{curveTypeNamedCurve}
 	b = appendU16(b, uint16(m.Curve))
 	return appendVec(b, 1, m.PublicKey)
@@ -54,26 +54,26 @@ func (m *ServerKeyExchange) params() []byte {
 
 // signedData is what the signature covers: client_random || server_random
 // || ServerECDHParams.
-func (m *ServerKeyExchange) signedData(clientRandom, serverRandom []byte) []byte {
+func (m *serverKeyExchangeMsg) signedData(clientRandom, serverRandom []byte) []byte {
 	b := append([]byte(nil), clientRandom...)
 	b = append(b, serverRandom...)
 	return append(b, m.params()...)
 }
 
-// Marshal encodes the body.
-func (m *ServerKeyExchange) Marshal() []byte {
+// marshal encodes the body.
+func (m *serverKeyExchangeMsg) marshal() []byte {
 	b := m.params()
 	b = appendU16(b, uint16(m.SignatureAlgorithm))
 	return appendVec(b, 2, m.Signature)
 }
 
-// Unmarshal decodes the body.
-func (m *ServerKeyExchange) Unmarshal(body []byte) error {
+// unmarshal decodes the body.
+func (m *serverKeyExchangeMsg) unmarshal(body []byte) error {
 	r := newReader(body)
 	curveType := r.u8()
 	m.Curve = CurveID(r.u16())
 	m.PublicKey = r.vec(1)
-	m.SignatureAlgorithm = SignatureScheme(r.u16())
+	m.SignatureAlgorithm = signatureScheme(r.u16())
 	m.Signature = r.vec(2)
 	if !r.empty() || curveType != curveTypeNamedCurve || len(m.PublicKey) == 0 {
 		return errors.New("dtls: ServerKeyExchange: malformed")
@@ -81,7 +81,7 @@ func (m *ServerKeyExchange) Unmarshal(body []byte) error {
 	return nil
 }
 
-func (m *ServerKeyExchange) String() string {
+func (m *serverKeyExchangeMsg) String() string {
 	return fmt.Sprintf("ServerKeyExchange curve=%v public=%d bytes signature=%v (%d bytes)",
 		m.Curve, len(m.PublicKey), m.SignatureAlgorithm, len(m.Signature))
 }

@@ -11,8 +11,9 @@ import (
 )
 
 var (
-	t0       = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	testPeer = netip.MustParseAddrPort("192.0.2.7:50000")
+	t0         = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	testPeer   = netip.MustParseAddrPort("192.0.2.7:50000")   // the client
+	testServer = netip.MustParseAddrPort("198.51.100.1:3478") // the server, as the test client sees it
 )
 
 func testConfig(t testing.TB) *Config {
@@ -31,8 +32,18 @@ func testConfig(t testing.TB) *Config {
 // drain collects everything the Conn wants to send.
 func drain(c *Conn) [][]byte {
 	var out [][]byte
-	for d := c.PollTransmit(); d != nil; d = c.PollTransmit() {
-		out = append(out, d)
+	for _, tx := range drainTo(c) {
+		out = append(out, tx.Data)
+	}
+	return out
+}
+
+// drainTo collects everything the Conn wants to send, with the
+// destinations.
+func drainTo(c *Conn) []Transmit {
+	var out []Transmit
+	for tx, ok := c.PollTransmit(); ok; tx, ok = c.PollTransmit() {
+		out = append(out, tx)
 	}
 	return out
 }
@@ -49,7 +60,7 @@ func events(c *Conn) []Event {
 // feed hands datagrams to the server and returns its answer.
 func feed(srv *Conn, now time.Time, dgs [][]byte) [][]byte {
 	for _, d := range dgs {
-		srv.Handle(now, d)
+		srv.Handle(now, testPeer, d)
 	}
 	return drain(srv)
 }
@@ -86,7 +97,7 @@ func TestHandshakeSuitesAndGroups(t *testing.T) {
 				cfg := testConfig(t)
 				var keylog bytes.Buffer
 				cfg.KeyLogWriter = &keylog
-				srv := Server(cfg, testPeer)
+				srv := Server(cfg)
 				cl := newTestClient(t, suite, curve)
 				handshake(t, srv, cl)
 				ev := events(srv)
@@ -118,7 +129,7 @@ func TestHandshakeSuitesAndGroups(t *testing.T) {
 					t.Errorf("keylog %q, want %q", keylog.String(), wantLog)
 				}
 				// Application data both ways.
-				srv.Handle(t0, cl.sealApp(ContentApplicationData, 1, []byte("hello server")))
+				srv.Handle(t0, testPeer, cl.sealApp(contentApplicationData, 1, []byte("hello server")))
 				ev = events(srv)
 				if len(ev) != 1 || string(ev[0].(ApplicationData).Data) != "hello server" {
 					t.Errorf("app data events %v", ev)
@@ -145,7 +156,7 @@ func TestHandshakeSuitesAndGroups(t *testing.T) {
 func TestHandshakeFragmented(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.MTU = 256 // flight 4 must be split into fragments over several datagrams
-	srv := Server(cfg, testPeer)
+	srv := Server(cfg)
 	cl := newTestClient(t, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CurveP256)
 	cl.mtu = 150 // and so must the client's messages
 	dgs := cl.helloDatagrams()
@@ -184,7 +195,7 @@ func TestHandshakeFragmented(t *testing.T) {
 }
 
 func TestLostFlight4(t *testing.T) {
-	srv := Server(testConfig(t), testPeer)
+	srv := Server(testConfig(t))
 	cl := newTestClient(t, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CurveX25519)
 	dgs := step(t, srv, cl, t0, cl.helloDatagrams())
 	flight4 := feed(srv, t0, dgs) // lost
@@ -217,7 +228,7 @@ func TestLostFlight4(t *testing.T) {
 }
 
 func TestLostFlight6(t *testing.T) {
-	srv := Server(testConfig(t), testPeer)
+	srv := Server(testConfig(t))
 	cl := newTestClient(t, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CurveX25519)
 	dgs := step(t, srv, cl, t0, cl.helloDatagrams())
 	dgs = step(t, srv, cl, t0, dgs) // flight 4 → flight 5
@@ -245,7 +256,7 @@ func TestLostFlight6(t *testing.T) {
 }
 
 func TestDuplicatedFlight5(t *testing.T) {
-	srv := Server(testConfig(t), testPeer)
+	srv := Server(testConfig(t))
 	cl := newTestClient(t, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CurveX25519)
 	dgs := step(t, srv, cl, t0, cl.helloDatagrams())
 	dgs = step(t, srv, cl, t0, dgs)
@@ -263,7 +274,7 @@ func TestDuplicatedFlight5(t *testing.T) {
 
 func TestHandshakeTimeout(t *testing.T) {
 	cfg := testConfig(t)
-	srv := Server(cfg, testPeer)
+	srv := Server(cfg)
 	cl := newTestClient(t, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CurveX25519)
 	dgs := step(t, srv, cl, t0, cl.helloDatagrams())
 	feed(srv, t0, dgs) // flight 4, then silence
@@ -309,7 +320,7 @@ func TestLogging(t *testing.T) {
 	cfg := testConfig(t)
 	var buf bytes.Buffer
 	cfg.Logger = newTextLogger(&buf)
-	srv := Server(cfg, testPeer)
+	srv := Server(cfg)
 	handshake(t, srv, newTestClient(t, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CurveX25519))
 	for _, want := range []string{"msg=ClientHello", "msg=HelloVerifyRequest", "msg=\"flight 4 sent\"", "msg=\"handshake complete\""} {
 		if !strings.Contains(buf.String(), want) {

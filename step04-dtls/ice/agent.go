@@ -29,7 +29,7 @@ type Credentials struct {
 // Config configures an Agent.
 type Config struct {
 	Software       string        // SOFTWARE attribute of responses (RFC 8489 §14.14); "" = none; ignored if not UTF-8 of fewer than 128 characters
-	ConsentTimeout time.Duration // how long a session lives without an authenticated check (RFC 7675 §5.1); 0 = DefaultConsentTimeout
+	ConsentTimeout time.Duration // how long a pair keeps consent, and a session lives, without an authenticated check (RFC 7675 §5.1); 0 = DefaultConsentTimeout
 }
 
 // Transmit is a datagram the program must send from the agent's port.
@@ -47,8 +47,8 @@ type Agent struct {
 
 	sessions map[string]*session         // by session id
 	byUfrag  map[string]*session         // by local ufrag: the first half of a check's USERNAME
-	routes   map[netip.AddrPort]*session // by the remote address of each valid pair: Route
-	consent  consentQueue                // every session, earliest consent deadline first
+	routes   map[netip.AddrPort]*session // by the remote address of each valid pair: Route; an address is one session's at a time
+	consent  consentQueue                // every session, earliest consent deadline (session.wake) first
 
 	transmits queue[Transmit] // responses not yet taken by PollTransmit
 	events    queue[Event]    // events not yet taken by PollEvent
@@ -65,9 +65,10 @@ type session struct {
 	remote Credentials // the browser's, from the answer: the second half of USERNAME; Ufrag "" until known
 	key    []byte      // stun.ShortTermKey(local.Pwd), computed once
 
-	last     time.Time      // when consent was last refreshed (AddSession, then each answered check)
+	last     time.Time      // AddSession's time, then the last answered check on any pair: the session expires ConsentTimeout later
+	wake     time.Time      // the earliest consent deadline of the session and its pairs: when HandleTimeout has work for it
 	heap     int            // index of this session in Agent.consent
-	pairs    []pair         // the valid list (RFC 8445 §6.1.2.2): at most MaxValidPairs, see pairs.go
+	pairs    []pair         // the valid list (RFC 8445 §6.1.2.2): pairs with consent, at most MaxValidPairs, see pairs.go
 	selected netip.AddrPort // the remote address of the selected pair; invalid until nominated
 }
 
@@ -139,6 +140,7 @@ func (a *Agent) AddSession(now time.Time, id string, local, remote Credentials) 
 		remote: remote,
 		key:    stun.ShortTermKey(local.Pwd),
 		last:   now,
+		wake:   now.Add(a.timeout),
 	}
 	a.sessions[id] = s
 	a.byUfrag[local.Ufrag] = s
@@ -167,8 +169,9 @@ func (a *Agent) SetRemote(id string, remote Credentials) error {
 
 // RemoveSession forgets a session: its credentials, valid pairs and
 // routes. Checks for it are then dropped as "unknown ufrag", and its
-// addresses are no longer routed. Unknown ids are ignored. The agent does
-// the same by itself when consent expires (ConsentExpired).
+// addresses are no longer routed; other sessions may take them at once.
+// Unknown ids are ignored. The agent does the same by itself when consent
+// expires (ConsentExpired).
 func (a *Agent) RemoveSession(id string) {
 	s, ok := a.sessions[id]
 	if !ok {
@@ -181,7 +184,9 @@ func (a *Agent) RemoveSession(id string) {
 // free deletes s from every table but the consent queue.
 func (a *Agent) free(s *session) {
 	for _, p := range s.pairs {
-		delete(a.routes, p.remote)
+		if a.routes[p.remote] == s {
+			delete(a.routes, p.remote)
+		}
 	}
 	delete(a.byUfrag, s.local.Ufrag)
 	delete(a.sessions, s.id)
@@ -189,9 +194,11 @@ func (a *Agent) free(s *session) {
 
 // Route says which session a non-STUN datagram (DTLS, SRTP, SRTCP) from
 // from belongs to. Only the remote addresses of valid pairs are routed:
-// addresses that have sent an authenticated check that we answered. The
+// addresses that have sent an authenticated check that we answered, less
+// than ConsentTimeout ago (as of the last Handle or HandleTimeout). The
 // caller drops anything else, before parsing it; the agent keeps no state
-// for it.
+// for it. An address is routed to one session at most: another session
+// cannot take it while it has consent (see claim in pairs.go).
 //
 // Route is the only check that stands between the port and the DTLS
 // server, so it is exact: the address and port must match.
@@ -221,6 +228,8 @@ func (a *Agent) emit(e Event) {
 		a.stats.PairsValid++
 	case Selected:
 		a.stats.Selections++
+	case PairExpired:
+		a.stats.PairExpiries++
 	case ConsentExpired:
 		a.stats.ConsentExpiries++
 	}

@@ -20,7 +20,8 @@ import (
 // These tests read the browser captures in shared/captures (see its
 // README.md): Chromium 156 and Firefox 153 sending to a pion receiver on
 // 127.0.0.1. They are not part of this module; the tests skip when the
-// folder is absent, as in a clone without shared/.
+// folder is absent, as in a clone without shared/, and fail then under
+// CI=true (needShared).
 //
 // In the captures pion was the offerer and the controlling full agent, and
 // the browser was controlled: the reverse of our design. So the captures
@@ -30,7 +31,8 @@ import (
 // browser's credentials, must answer them exactly as the browser did.
 
 // capturesDir is shared/captures, relative to this package's directory.
-const capturesDir = "../../../shared/captures"
+// A variable, so that a test can point it elsewhere.
+var capturesDir = "../../../shared/captures"
 
 // datagram is one UDP datagram of a pcap.
 type datagram struct {
@@ -115,11 +117,13 @@ func readReport(path string) (*report, error) {
 	return r, sc.Err()
 }
 
-// captures returns the pcap paths, or skips the test.
-func captures(t *testing.T) []string {
+// captures returns the pcap paths, or skips the test (fails it under
+// CI=true).
+func captures(t testing.TB) []string {
+	t.Helper()
 	paths, _ := filepath.Glob(filepath.Join(capturesDir, "*.pcap"))
 	if len(paths) == 0 {
-		t.Skip("shared/captures not present")
+		needShared(t, "shared/captures ("+capturesDir+")")
 	}
 	return paths
 }
@@ -255,5 +259,35 @@ func TestReplayControllingChecks(t *testing.T) {
 			wantRoute(t, a, pion, "c", true)
 			t.Logf("%d controlling checks answered byte for byte", len(reqs))
 		})
+	}
+}
+
+// recorder is a testing.TB that records Fatalf and Skip instead of
+// stopping the test; any other method is not expected.
+type recorder struct {
+	testing.TB
+	fatal, skip bool
+}
+
+func (r *recorder) Helper()               {}
+func (r *recorder) Fatalf(string, ...any) { r.fatal = true }
+func (r *recorder) Skip(...any)           { r.skip = true }
+
+// Without shared/captures, the capture tests skip, except under CI=true,
+// where they fail: CI must not pass by testing nothing.
+func TestCapturesMissing(t *testing.T) {
+	dir := capturesDir
+	t.Cleanup(func() { capturesDir = dir })
+	capturesDir = t.TempDir() // no pcaps
+	for _, tt := range []struct {
+		ci          string
+		fatal, skip bool
+	}{{"true", true, false}, {"", false, true}, {"1", false, true}} {
+		t.Setenv("CI", tt.ci)
+		r := &recorder{}
+		captures(r)
+		if r.fatal != tt.fatal || r.skip != tt.skip {
+			t.Errorf("CI=%q: failed %v, skipped %v; want %v, %v", tt.ci, r.fatal, r.skip, tt.fatal, tt.skip)
+		}
 	}
 }

@@ -27,6 +27,7 @@ var (
 	ErrUnknownUfrag  = errors.New("ice: unknown ufrag")                      // no live session has this local ufrag: 401
 	ErrRemoteUfrag   = errors.New("ice: remote ufrag mismatch")              // not the browser ufrag of the answer: 401
 	ErrIntegrity     = errors.New("ice: MESSAGE-INTEGRITY mismatch")         // wrong password or altered message: 401
+	ErrAddressInUse  = errors.New("ice: address is another session's pair")  // authenticated, but the 5-tuple has another session's consent (pairs.go)
 )
 
 // dropError is the error Handle returns: a reason from the list above and
@@ -65,6 +66,7 @@ type Stats struct {
 	UnknownAttributes uint64           // requests answered with 420 Unknown Attribute (RFC 8489 §6.3.1)
 	PairsValid        uint64           // PairValid events
 	Selections        uint64           // Selected events
+	PairExpiries      uint64           // PairExpired events
 	ConsentExpiries   uint64           // ConsentExpired events
 	Dropped           map[error]uint64 // dropped datagrams by reason (the Err values above)
 }

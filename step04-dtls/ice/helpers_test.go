@@ -2,6 +2,7 @@ package ice
 
 import (
 	"net/netip"
+	"os"
 	"testing"
 	"time"
 
@@ -187,5 +188,17 @@ func wantRoute(t *testing.T, a *Agent, addr netip.AddrPort, session string, ok b
 	s, gotOK := a.Route(addr)
 	if gotOK != ok || s != session {
 		t.Errorf("Route(%v) = %q, %v; want %q, %v", addr, s, gotOK, session, ok)
+	}
+}
+
+// needShared stops a test whose input under ../shared (what) is missing.
+// A user's clone may lack shared/, and then the test is skipped; in CI
+// (CI=true) the input must be there, and the test fails.
+func needShared(t testing.TB, what string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s not present, and CI=true: the CI checkout must include shared/", what)
+	} else {
+		t.Skip(what + " not present")
 	}
 }
