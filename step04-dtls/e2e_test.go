@@ -52,6 +52,8 @@ func TestChromium(t *testing.T) {
 	t.Logf("Chromium: ICE connected %s and DTLS connected %s after the page opened its WebSocket (%v after the browser started)",
 		since(opened, connected), since(opened, dtlsUp), time.Since(b.Started).Round(time.Millisecond))
 	logs.Wait(t, 10*time.Second, "the nomination", browsertest.Is("ice", "browser nominated the pair: selected"))
+	// Every line of the transcript must be in: gathering ends on its own schedule.
+	logs.Wait(t, 10*time.Second, "the end of gathering", browsertest.Is("sdp", "browser finished gathering candidates"))
 	b.Stop()
 	logs.Wait(t, 10*time.Second, "the session to close", browsertest.Is("ws", "session closed"))
 	checkTranscript(t, logs.String())

@@ -410,7 +410,9 @@ func (u *udpLoop) event(ev ice.Event) {
 		if u.chatty(ev.Session) {
 			return
 		}
-		if ev.Previous.IsValid() {
+		if ev.Fallback {
+			u.iceLog.Info("selected pair lost consent: falling back to the pair checked most recently", "session", ev.Session, "remote", ev.Remote.String(), "previous", ev.Previous.String())
+		} else if ev.Previous.IsValid() {
 			u.iceLog.Info("browser switched the selected pair", "session", ev.Session, "remote", ev.Remote.String(), "previous", ev.Previous.String())
 		} else {
 			u.iceLog.Info("browser nominated the pair: selected", "session", ev.Session, "remote", ev.Remote.String())

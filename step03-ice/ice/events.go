@@ -51,6 +51,7 @@ type Selected struct {
 	Session  string         // the session id given to AddSession
 	Remote   netip.AddrPort // the remote address of the selected pair
 	Previous netip.AddrPort // the address selected before; invalid (zero) on the first nomination
+	Fallback bool           // the agent chose Remote because Previous lost consent; the browser nominated nothing
 }
 
 // PairExpired: the pair to Remote has had no authenticated check for

@@ -505,6 +505,12 @@ var volatileAttrs = []string{
 	"[udp] dropped in all: datagrams", // how many datagrams came before the close
 }
 
+// MaskAlso adds attributes that change from run to run on one kind of line,
+// written "[layer] message: key", for a step whose log has more of them
+// (media counts, sequence numbers). Call it before the tests run, from an
+// init function of the step's test.
+func MaskAlso(attrs ...string) { volatileAttrs = append(volatileAttrs, attrs...) }
+
 // volatilePatterns are parts of any value that change from run to run. Each
 // is replaced by "…".
 var volatilePatterns = []struct {

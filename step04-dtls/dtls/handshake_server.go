@@ -20,12 +20,14 @@ package dtls
 // valid cookie.
 
 import (
+	"context"
 	"crypto"
 	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/x509"
 	"fmt"
 	"io"
+	"log/slog"
 )
 
 // serverState is where the handshake stands.
@@ -44,6 +46,7 @@ const (
 // handshakeState is what the server remembers once the cookie checked out.
 type handshakeState struct {
 	state        serverState         // progress
+	hellos       int                 // ClientHellos parsed, for the log (helloLevel)
 	params       *negotiated         // choices made from the ClientHello
 	suite        *cipherSuite        // params.suite, kept for the exporter
 	transcript   []byte              // handshake_messages, RFC 6347 §4.2.6
@@ -130,7 +133,8 @@ func (c *Conn) processClientHello(h *recordHeader, m *handshakeMessage) (took bo
 	gl, _ := parseSupportedGroups(groups)
 	srtp, _ := ch.extension(extUseSRTP)
 	sl, _, _ := parseUseSRTP(srtp)
-	c.log.Info("ClientHello", "version", ch.Version, "seq", m.MessageSeq, "cookie", len(ch.Cookie),
+	c.hs.hellos++
+	c.log.Log(context.Background(), c.helloLevel(), "ClientHello", "version", ch.Version, "seq", m.MessageSeq, "cookie", len(ch.Cookie),
 		"suites", len(ch.CipherSuites), "groups", gl, "srtp", sl, "extensions", len(ch.Extensions))
 	want := c.cookie(&ch, c.from)
 	if !hmacEqual(ch.Cookie, want) {
@@ -185,7 +189,20 @@ func (c *Conn) sendHelloVerifyRequest(recordSeq uint64, seq uint16, cookie []byt
 	h := recordHeader{ContentType: contentHandshake, Version: VersionDTLS12, SequenceNumber: recordSeq}
 	rec := (&record{Header: h, Fragment: marshalHandshake(typeHelloVerifyRequest, seq, body)}).marshal(nil)
 	c.out = append(c.out, Transmit{To: c.from, Data: rec})
-	c.log.Info("HelloVerifyRequest", "cookie", fmt.Sprintf("%x", cookie))
+	c.log.Log(context.Background(), c.helloLevel(), "HelloVerifyRequest", "cookie", fmt.Sprintf("%x", cookie))
+}
+
+// loggedHellos is how many ClientHellos (and their HelloVerifyRequests) a
+// Conn logs at level INFO: a browser sends two, retransmissions a few more;
+// anyone with a valid pair could send thousands.
+const loggedHellos = 6
+
+// helloLevel is the level to log the current ClientHello exchange at.
+func (c *Conn) helloLevel() slog.Level {
+	if c.hs.hellos <= loggedHellos {
+		return slog.LevelInfo
+	}
+	return slog.LevelDebug
 }
 
 // curveFor maps a negotiated group to crypto/ecdh.

@@ -7,7 +7,10 @@ package dtls
 // or abort the handshake of the real client.
 
 import (
+	"bytes"
+	"log/slog"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 )
@@ -457,5 +460,25 @@ func TestHostileStatelessClientHello(t *testing.T) {
 	recs, _ := parseRecords(out[0].Data)
 	if recs[0].Header.ContentType != contentAlert || recs[0].Fragment[1] != byte(AlertProtocolVersion) {
 		t.Errorf("answer %v", recs)
+	}
+}
+
+// A ClientHello flood from a valid pair is logged at INFO only for the first
+// few exchanges: the log cannot be flooded through the DTLS layer.
+func TestHostileClientHelloLogFlood(t *testing.T) {
+	var log bytes.Buffer
+	cfg := testConfig(t)
+	cfg.Logger = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	srv := Server(cfg)
+	cl := newTestClient(t, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CurveX25519)
+	hello := cl.helloDatagrams()
+	for range 100 {
+		for _, d := range hello {
+			srv.Handle(t0, attacker, d)
+		}
+		drainTo(srv)
+	}
+	if n := strings.Count(log.String(), "msg=ClientHello"); n != loggedHellos {
+		t.Errorf("%d ClientHello lines at INFO for 100 ClientHellos, want %d", n, loggedHellos)
 	}
 }

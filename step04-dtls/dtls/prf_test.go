@@ -89,3 +89,21 @@ func TestRecordCipherRoundTrip(t *testing.T) {
 		t.Error("opened a truncated record")
 	}
 }
+
+// The DTLS-SRTP exporter of a real session, from its key log
+// (shared/captures/chromium-aes128cm80: CLIENT_RANDOM <client_random>
+// <master_secret>) and the server random of its ServerHello, typed in so
+// that docs/05-srtp.md can be checked without the captures.
+func TestExporterCM80(t *testing.T) {
+	clientRandom := unhex(t, "0be73c6c2e7440a8d14de5278f0c70569b18d7c973ea13212b3f10209585b66f")
+	serverRandom := unhex(t, "6b020f8f05ca02347974c0ffaed5001e16d9c78a63ef0a372acf0b05d61f5818")
+	master := unhex(t, `ed0d9ea840023c06ea31f1d58298dd4ae17ec2efdde315eed266833940b35840
+		17839ccd03b35dc36bbd7f6a66b8e330`)
+	want := unhex(t, `2e274df8b4e1a1eddf22eeadfb12aed3 6dbf2fcefd8c94f111172e84d20d6be3
+		9b54132872aab16691e101b6ec6b 768391d36b49d34643ec4e7566c2`)
+	got, err := exportKeyingMaterial(sha256.New, master, clientRandom, serverRandom, "EXTRACTOR-dtls_srtp", nil, 60)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("exporter: %v\n got %x\nwant %x", err, got, want)
+	}
+	t.Logf("EXTRACTOR-dtls_srtp, 60 bytes: %x", got)
+}

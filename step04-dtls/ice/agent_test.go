@@ -195,7 +195,7 @@ func TestNoRouteTakeover(t *testing.T) {
 	}
 	wantEvents(t, evs,
 		PairExpired{Session: "s1", Remote: addrA, Last: t0.Add(2 * time.Second)},
-		Selected{Session: "s1", Remote: addrB, Previous: addrA},
+		Selected{Session: "s1", Remote: addrB, Previous: addrA, Fallback: true},
 		PairValid{"s2", addrA},
 		Selected{Session: "s2", Remote: addrA})
 	wantRoute(t, a, addrA, "s2", true)

@@ -129,7 +129,7 @@ func (a *Agent) expirePairs(now time.Time, s *session) {
 	// still checks the freshest pair, which therefore has consent.
 	if lost.IsValid() && len(s.pairs) > 0 {
 		s.selected = s.freshest()
-		a.emit(Selected{Session: s.id, Remote: s.selected, Previous: lost})
+		a.emit(Selected{Session: s.id, Remote: s.selected, Previous: lost, Fallback: true})
 	}
 }
 

@@ -121,7 +121,7 @@ func TestConsentPerPair(t *testing.T) {
 	_, evs := drain(a)
 	wantEvents(t, evs,
 		PairExpired{Session: "s1", Remote: addrA, Last: t0},
-		Selected{Session: "s1", Remote: addrB, Previous: addrA})
+		Selected{Session: "s1", Remote: addrB, Previous: addrA, Fallback: true})
 	wantRoute(t, a, addrA, "", false)
 	wantRoute(t, a, addrB, "s1", true)
 	if d, ok := a.PollTimeout(); !ok || !d.Equal(t0.Add(59*time.Second)) {
@@ -146,7 +146,7 @@ func TestConsentPerPair(t *testing.T) {
 	_, evs = drain(a)
 	wantEvents(t, evs,
 		PairExpired{Session: "s1", Remote: addrB, Last: t0.Add(29 * time.Second)},
-		Selected{Session: "s1", Remote: addrA, Previous: addrB})
+		Selected{Session: "s1", Remote: addrA, Previous: addrB, Fallback: true})
 	a.HandleTimeout(t0.Add(70 * time.Second))
 	_, evs = drain(a)
 	wantEvents(t, evs, ConsentExpired{Session: "s1", Last: t0.Add(40 * time.Second)})
@@ -187,5 +187,5 @@ func TestConsentPairFallback(t *testing.T) {
 	_, evs = drain(a)
 	wantEvents(t, evs,
 		PairExpired{Session: "s1", Remote: addrA, Last: t0.Add(26 * time.Second)},
-		Selected{Session: "s1", Remote: addrB, Previous: addrA})
+		Selected{Session: "s1", Remote: addrB, Previous: addrA, Fallback: true})
 }
