@@ -73,16 +73,19 @@ func newVideo(ssrc uint32, pt uint8, interval time.Duration, log, vp8Log, rtcpLo
 
 // rtp takes one decrypted RTP packet.
 func (v *video) rtp(now time.Time, b []byte) {
-	var h rtp.Header
-	if _, err := h.Unmarshal(b); err != nil {
-		v.drop("rtp: " + err.Error())
+	// The SRTP layer has checked the header's length; the receiver parses
+	// it (once) when it takes the packet. Here only the SSRC and the
+	// payload type are needed, at fixed places (RFC 3550 §5.1).
+	ssrc, ok := rtp.PeekSSRC(b)
+	if !ok {
+		v.drop("rtp: packet too short")
 		return
 	}
-	if h.PayloadType != v.pt {
+	if b[1]&0x7f != v.pt {
 		v.drop("rtp: payload type other than VP8's")
 		return
 	}
-	s := v.stream(now, h.SSRC)
+	s := v.stream(now, ssrc)
 	if s == nil {
 		v.drop("rtp: more media SSRCs than a browser sends")
 		return
@@ -93,7 +96,7 @@ func (v *video) rtp(now time.Time, b []byte) {
 		if p.Unmarshal(b) == nil {
 			var d vp8.Descriptor
 			d.Unmarshal(p.Payload)
-			v.log.Info("RTP packet", "ssrc", h.SSRC, "seq", h.SequenceNumber, "ts", h.Timestamp, "marker", h.Marker,
+			v.log.Info("RTP packet", "ssrc", p.SSRC, "seq", p.SequenceNumber, "ts", p.Timestamp, "marker", p.Marker,
 				"payload", len(p.Payload), "vp8", d.String())
 		}
 	}
@@ -192,11 +195,14 @@ func (v *video) requestKeyframe(now time.Time, s *stream, why string) {
 	v.out = append(v.out, &rtcp.PictureLossIndication{SenderSSRC: v.ssrc, MediaSSRC: s.ssrc})
 }
 
-// keyframeNow is the page's "request a keyframe" button.
-func (v *video) keyframeNow(now time.Time) {
+// keyframeNow is the page's "request a keyframe" button. It returns how
+// many requests it queued: none for a stream asked less than minPLIGap ago.
+func (v *video) keyframeNow(now time.Time) int {
+	before := len(v.out)
 	for _, s := range v.streams {
 		v.requestKeyframe(now, s, "asked from the page")
 	}
+	return len(v.out) - before
 }
 
 // rtcp takes one decrypted RTCP compound packet from the browser.

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
+	"io"
 	"log/slog"
 	"math"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -115,6 +117,7 @@ func TestChromium(t *testing.T) {
 	noFailures(t, logs.String())
 	checkIVF(t, saved)
 	checkJPEG(t, out, 1, true)
+	checkServed(t)
 	checkTranscript(t, logs.String())
 }
 
@@ -141,6 +144,33 @@ func TestFirefox(t *testing.T) {
 	noFailures(t, logs.String())
 	checkIVF(t, saved)
 	checkJPEG(t, out, 1, false) // Firefox's fake camera paints a picture of its own, not the clip
+}
+
+// checkServed fetches shoot1.jpg as the page does, at /shots/, and checks
+// that nothing else of the output folder, or outside it, can be fetched.
+func checkServed(t *testing.T) {
+	t.Helper()
+	for path, want := range map[string]int{
+		"/shots/shoot1.jpg":            200,
+		"/shots/..%2fshoot1.jpg":       404,
+		"/shots/%2e%2e%2fetc%2fpasswd": 404,
+		"/shots/":                      404,
+	} {
+		resp, err := http.Get("http://127.0.0.1:8080" + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s: %s, want %d", path, resp.Status, want)
+		}
+		if want == 200 {
+			if _, err := jpeg.Decode(bytes.NewReader(body)); err != nil {
+				t.Errorf("GET %s: %v", path, err)
+			}
+		}
+	}
 }
 
 // checkJPEG decodes <out>/shootN.jpg with image/jpeg and, with clip set,
@@ -281,7 +311,7 @@ func checkIVF(t *testing.T, saved logging.Line) {
 	}
 	out, err := exec.Command(ffmpeg, "-v", "error", "-i", name, "-f", "null", "-").CombinedOutput()
 	if err != nil || len(out) > 0 {
-		t.Errorf("ffmpeg -v error -i %s: %v\n%s", name, err, out)
+		t.Errorf("ffmpeg -v error -i %s: %v\n%q", name, err, out)
 	}
 }
 

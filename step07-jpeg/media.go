@@ -1,12 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -87,12 +89,21 @@ func newMedia(cfg *config.Config, certificate *cert.Certificate, log *slog.Logge
 		public = append(public, m.public.Addr())
 	}
 	m.candidates = ice.Candidates(cfg.UDP, localAddresses(), public)
+	if testCandidates != nil {
+		m.candidates = testCandidates(m.candidates)
+	}
 	for _, c := range m.candidates {
 		u.iceLog.Info("candidate", "address", net.JoinHostPort(c.Address, strconv.Itoa(c.Port)), "type", c.Type, "priority", c.Priority, "foundation", c.Foundation)
 	}
 	go u.run()
 	return m, nil
 }
+
+// testCandidates, when a test sets it, rewrites the server's candidates
+// before any offer is made. The program never sets it. The lossy-path
+// browser test (e2e_lossy_test.go) uses it to send the browser to a relay
+// that drops and reorders datagrams, instead of straight to this server.
+var testCandidates func([]sdp.Candidate) []sdp.Candidate
 
 // srtpProfiles turns the configured names into use_srtp values, which
 // number the profiles as package srtp does. config.Check has vetted them.
@@ -104,6 +115,15 @@ func srtpProfiles(names []string) []dtls.SRTPProtectionProfile {
 		}
 	}
 	return out
+}
+
+// File serves the JPEG files to the page (signaling.FileServer): only
+// names the photographer writes, shoot<N>.jpg, from the output folder.
+func (m *media) File(name string) (string, bool) {
+	if !shotName.MatchString(name) {
+		return "", false
+	}
+	return filepath.Join(m.udp.shots.dir, name), true
 }
 
 // jpegWorkers is how many keyframes are decoded at once: every core but the
@@ -177,6 +197,28 @@ func (m *media) Answer(s *signaling.Session) error {
 	}
 	m.udp.iceLog.Info("browser's ICE credentials known", "session", s.ID, "username", s.Offer.Ufrag+":"+remote.Ufrag)
 	return nil
+}
+
+// Keyframe is the page's "request a keyframe" button: a PLI (RFC 4585
+// §6.3.1) for each of the session's video streams, at once (the loop sends
+// what the peer queued after the call). Signaling has rate-limited the
+// button; the streams' own limit (minPLIGap, video.go) still holds.
+func (m *media) Keyframe(s *signaling.Session) error {
+	var err error
+	if !m.udp.do(func() {
+		p := m.udp.peers[s.ID]
+		switch {
+		case p == nil || len(p.video.streams) == 0:
+			err = errors.New("no video from this browser yet")
+		case p.video.keyframeNow(time.Now()) == 0:
+			err = fmt.Errorf("a keyframe was asked for less than %v ago: waiting for that one", minPLIGap)
+		default:
+			p.sendRTCP()
+		}
+	}) {
+		return errors.New("server shutting down")
+	}
+	return err
 }
 
 // Closed forgets the session's ICE state and ends its DTLS association

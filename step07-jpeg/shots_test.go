@@ -86,3 +86,25 @@ func TestPhotographerNeverWaits(t *testing.T) {
 		t.Errorf("skipped %d, want 3", got)
 	}
 }
+
+// The page gets the JPEG files at /shots/<name>, and nothing else from the
+// output folder or outside it.
+func TestShotsAreServedSafely(t *testing.T) {
+	m := &media{udp: &udpLoop{shots: &photographer{dir: "/srv/out"}}}
+	for name, want := range map[string]string{
+		"shoot1.jpg":      "/srv/out/shoot1.jpg",
+		"shoot42.jpg":     "/srv/out/shoot42.jpg",
+		"../shoot1.jpg":   "",
+		"shoot1.jpg/..":   "",
+		".shoot-1.tmp":    "",
+		"3f9a2c1e.ivf":    "",
+		"shoot1.jpg\x00":  "",
+		"..%2fshoot1.jpg": "",
+		"":                "",
+	} {
+		got, ok := m.File(name)
+		if (want != "") != ok || got != want {
+			t.Errorf("File(%q) = %q, %v; want %q", name, got, ok, want)
+		}
+	}
+}

@@ -14,3 +14,13 @@ type Media interface {
 	// that everything held for it is freed.
 	Closed(s *Session)
 }
+
+// KeyframeRequester is what media layers that receive video may add to
+// Media: the page's "request a keyframe" button (a "keyframe" message).
+// Keyframe asks the browser for one at once, or says why it cannot. The
+// server calls it from the session's goroutine, at most once a second per
+// session (keyframeGap); with a Media that lacks it, the page is told that
+// this server cannot.
+type KeyframeRequester interface {
+	Keyframe(s *Session) error
+}

@@ -5,6 +5,7 @@
 //	browser → server   {"type":"answer","sdp":"v=0…"}
 //	browser → server   {"type":"candidate","candidate":"candidate:…","sdpMid":"0"}   (trickle ICE; "" = end of candidates)
 //	browser → server   {"type":"state","signalingState":"stable",…}                 (each RTCPeerConnection state change)
+//	browser → server   {"type":"keyframe"}                                           (the "request a keyframe" button)
 //	server  → browser  {"type":"event","layer":"ice","text":"…"}                     (narration for the page's event log)
 //	server  → browser  {"type":"error","message":"…"}                                (the browser sent something wrong)
 //
@@ -19,6 +20,7 @@ const (
 	TypeAnswer    = "answer"
 	TypeCandidate = "candidate"
 	TypeState     = "state"
+	TypeKeyframe  = "keyframe"
 	TypeEvent     = "event"
 	TypeError     = "error"
 )

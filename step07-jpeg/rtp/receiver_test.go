@@ -206,12 +206,13 @@ func TestReceiverGiveUp(t *testing.T) {
 		}
 	}
 	// First NACK after NACKDelay, then every NACKInterval, three in all;
-	// given up one interval after the third.
+	// given up minRetransmitWait (100 ms, more than the 50 ms interval)
+	// after the third.
 	if want := []time.Duration{10, 60, 110}; !reflect.DeepEqual(nackTimes, want) {
 		t.Errorf("NACKs at %v ms, want %v", nackTimes, want)
 	}
-	if h.now.Sub(t0) != 160*time.Millisecond {
-		t.Errorf("given up at %v, want 160ms", h.now.Sub(t0))
+	if h.now.Sub(t0) != 210*time.Millisecond {
+		t.Errorf("given up at %v, want 210ms", h.now.Sub(t0))
 	}
 	h.expect([]uint16{103, 104}, []int{1, 0})
 	if err := h.push(102); !errors.Is(err, ErrTooLate) {

@@ -14,3 +14,21 @@ type Media interface {
 	// that everything held for it is freed.
 	Closed(s *Session)
 }
+
+// KeyframeRequester is what media layers that receive video may add to
+// Media: the page's "request a keyframe" button (a "keyframe" message).
+// Keyframe asks the browser for one at once, or says why it cannot. The
+// server calls it from the session's goroutine, at most once a second per
+// session (keyframeGap); with a Media that lacks it, the page is told that
+// this server cannot.
+type KeyframeRequester interface {
+	Keyframe(s *Session) error
+}
+
+// FileServer is what media layers that save pictures may add to Media: the
+// page shows the latest one. File maps a name from the URL /shots/{name}
+// to a file to serve, or says no; it must accept only names it made, so
+// that no request can reach another file (no "..", no other folder).
+type FileServer interface {
+	File(name string) (path string, ok bool)
+}

@@ -87,6 +87,17 @@ func (s *Server) Handler() http.Handler {
 		files.ServeHTTP(w, r)
 	}))
 	mux.HandleFunc("GET /ws", s.serveWS)
+	if fs, ok := s.opt.Media.(FileServer); ok {
+		mux.HandleFunc("GET /shots/{name}", func(w http.ResponseWriter, r *http.Request) {
+			path, ok := fs.File(r.PathValue("name"))
+			if !ok {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Cache-Control", "no-cache")
+			http.ServeFile(w, r, path)
+		})
+	}
 	return s.checkHost(mux)
 }
 

@@ -53,6 +53,8 @@ type Session struct {
 	state    State       // the browser's last reported state; read loop only
 	bad      int         // bad messages so far; read loop only
 	lines    int         // log lines asked for by state and candidate messages; read loop only
+	keyframe time.Time   // when the page last asked for a keyframe; read loop only
+	tooSoon  int         // keyframe requests refused by keyframeGap; read loop only
 	answered atomic.Bool // an answer has been accepted (the answer timer reads it)
 
 	out     chan any      // the outbox: messages for writeLoop to send (writer.go)
@@ -177,6 +179,8 @@ func (s *Session) handle(data []byte) {
 			return
 		}
 		s.handleState(m)
+	case TypeKeyframe:
+		s.handleKeyframe(time.Now())
 	default:
 		s.reject(fmt.Sprintf("unknown message type %q (ignored)", truncate(env.Type, 40)))
 	}
@@ -276,6 +280,35 @@ func (s *Session) handleState(m State) {
 	}
 }
 
+// keyframeGap is the least time between two keyframe requests of a session.
+const keyframeGap = time.Second
+
+// handleKeyframe passes the page's "request a keyframe" button to the
+// media layers, at most once per keyframeGap. A keyframe is many times the
+// size of another frame, so a page clicking away would make the browser
+// send little else. A request that comes too soon is answered with an error
+// and counted, but it is not a bad message: a person may click twice.
+func (s *Session) handleKeyframe(now time.Time) {
+	if !s.keyframe.IsZero() && now.Sub(s.keyframe) < keyframeGap {
+		s.tooSoon++
+		if s.tooSoon == 1 {
+			s.Log.Info("keyframe request refused: too soon after the last one (further ones are only counted)", "gap", keyframeGap)
+		}
+		s.send(Error{Type: TypeError, Message: fmt.Sprintf("keyframe requests: at most one every %v", keyframeGap)})
+		return
+	}
+	s.keyframe = now
+	k, ok := s.srv.opt.Media.(KeyframeRequester)
+	if !ok {
+		s.send(Error{Type: TypeError, Message: "this step of the server does not ask for keyframes"})
+		return
+	}
+	s.Log.Info("the page asks for a keyframe")
+	if err := k.Keyframe(s); err != nil {
+		s.send(Error{Type: TypeError, Message: "keyframe request: " + err.Error()})
+	}
+}
+
 // mayLog counts a line that a state or candidate message asks for, and
 // says whether to write it: a browser sends a few dozen of these at most,
 // so a session that sends hundreds is not allowed to fill the log.
@@ -344,6 +377,9 @@ func (s *Session) end() {
 	}
 	if n := s.dropped.Load(); n > 0 {
 		attrs = append(attrs, "dropped", n)
+	}
+	if s.tooSoon > 0 {
+		attrs = append(attrs, "keyframe_requests_refused", s.tooSoon)
 	}
 	s.Log.Info("session closed", attrs...)
 }

@@ -42,6 +42,7 @@ function report() {
     connectionState: pc.connectionState,
   };
   for (const [k, v] of Object.entries(state)) show(k, v);
+  $('keyframe').disabled = pc.connectionState !== 'connected';
   send({ type: 'state', ...state });
 }
 
@@ -122,7 +123,7 @@ async function showStats() {
   stats.forEach((s) => {
     if (s.type === 'outbound-rtp' && s.kind === 'video') {
       const size = s.frameWidth ? `${s.frameWidth}x${s.frameHeight}, ` : '';
-      $('sending').textContent = `Sending ${size}${s.framesEncoded || 0} frames (${s.keyFramesEncoded || 0} keyframes), ${Math.round((s.bytesSent || 0) / 1024)} KiB`;
+      $('sending').textContent = `Sending ${size}${s.framesEncoded || 0} frames (${s.keyFramesEncoded || 0} keyframes, ${s.pliCount || 0} asked for by PLI), ${Math.round((s.bytesSent || 0) / 1024)} KiB`;
     }
   });
 }
@@ -136,8 +137,11 @@ function stop() {
   $('sending').textContent = 'Not sending.';
   $('start').disabled = false;
   $('stop').disabled = true;
+  $('keyframe').disabled = true;
 }
 
 $('start').onclick = start;
 $('stop').onclick = stop;
+// The server rate-limits this (one a second) and answers with an error when it cannot.
+$('keyframe').onclick = () => { send({ type: 'keyframe' }); log('keyframe requested'); };
 if (new URLSearchParams(location.search).get('autostart') === '1') start();

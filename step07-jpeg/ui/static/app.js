@@ -42,6 +42,7 @@ function report() {
     connectionState: pc.connectionState,
   };
   for (const [k, v] of Object.entries(state)) show(k, v);
+  $('keyframe').disabled = pc.connectionState !== 'connected';
   send({ type: 'state', ...state });
 }
 
@@ -68,10 +69,23 @@ async function start() {
   ws.onmessage = (e) => handle(JSON.parse(e.data)).catch((err) => log(String(err), 'error'));
 }
 
+// showShot shows the JPEG file the server says it saved ("saved shoot3.jpg
+// (640×480)"), served from its output folder at /shots/.
+function showShot(msg) {
+  const m = msg.layer === 'jpeg' && /saved (shoot\d+\.jpg)/.exec(msg.text);
+  if (!m) return;
+  const fig = $('shot');
+  fig.querySelector('img').src = '/shots/' + m[1];
+  fig.querySelector('figcaption').textContent = msg.text;
+  fig.hidden = false;
+}
+
 async function handle(msg) {
   switch (msg.type) {
     case 'offer': return onOffer(msg);
-    case 'event': return log(`[${msg.layer}] ${msg.text}`);
+    case 'event':
+      showShot(msg);
+      return log(`[${msg.layer}] ${msg.text}`);
     case 'error': return log('server says: ' + msg.message, 'error');
     default: log('unknown message from server: ' + msg.type);
   }
@@ -122,7 +136,7 @@ async function showStats() {
   stats.forEach((s) => {
     if (s.type === 'outbound-rtp' && s.kind === 'video') {
       const size = s.frameWidth ? `${s.frameWidth}x${s.frameHeight}, ` : '';
-      $('sending').textContent = `Sending ${size}${s.framesEncoded || 0} frames (${s.keyFramesEncoded || 0} keyframes), ${Math.round((s.bytesSent || 0) / 1024)} KiB`;
+      $('sending').textContent = `Sending ${size}${s.framesEncoded || 0} frames (${s.keyFramesEncoded || 0} keyframes, ${s.pliCount || 0} asked for by PLI), ${Math.round((s.bytesSent || 0) / 1024)} KiB`;
     }
   });
 }
@@ -136,8 +150,11 @@ function stop() {
   $('sending').textContent = 'Not sending.';
   $('start').disabled = false;
   $('stop').disabled = true;
+  $('keyframe').disabled = true;
 }
 
 $('start').onclick = start;
 $('stop').onclick = stop;
+// The server rate-limits this (one a second) and answers with an error when it cannot.
+$('keyframe').onclick = () => { send({ type: 'keyframe' }); log('keyframe requested'); };
 if (new URLSearchParams(location.search).get('autostart') === '1') start();
