@@ -22,11 +22,11 @@ import (
 	"nutsandbolts/step06-rtp-vp8/srtp"
 )
 
-// media is everything under signaling. In step 5 it is ICE-lite on the one
-// UDP port and a DTLS 1.2 server for each browser, as in step 4, and then
-// SRTP: once the handshake is complete, each peer exports the keys it agreed
-// on (RFC 5764 §4.2) and decrypts the browser's SRTP and SRTCP with them
-// (peer.go). What the decrypted packets mean is step 6's business.
+// media is everything under signaling: ICE-lite on the one UDP port, a
+// DTLS 1.2 server for each browser and SRTP, as in step 5, and then the
+// video: RTP receivers, VP8 frames and RTCP feedback for each peer
+// (video.go), and the recorder that writes the frames to IVF files
+// (recorder.go).
 type media struct {
 	log        *slog.Logger
 	udp        *udpLoop

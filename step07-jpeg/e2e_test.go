@@ -79,7 +79,7 @@ func init() {
 		"[rtcp] sender report from the browser: octets",
 		"[rtcp] receiver report sent, then one a second (RFC 3550 §6.4.2): report",
 		"[rtp] video in the last second: frames",
-		"[rtp] video in the last second: keyframes",
+		"[rtp] video in the last second: keyframes_total",
 		"[rtp] video in the last second: receiver",
 		"[ivf] writing the session's video: file",
 		"[ivf] video saved: play it with ffplay or vpxdec: file",
@@ -277,6 +277,20 @@ func psnr(img *image.YCbCr, src []byte, w, h int) float64 {
 	return 10 * math.Log10(255*255/mse)
 }
 
+// decodeErrors keeps ffmpeg's complaints about the stream, leaving out
+// those of its null muxer about timestamps: IVF stores one per frame, and
+// when a browser sends two frames closer together than the frame rate
+// ffmpeg guesses, the null muxer sees the same rounded time twice.
+func decodeErrors(out []byte) []string {
+	var errs []string
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if l != "" && !strings.HasPrefix(l, "[null @") {
+			errs = append(errs, l)
+		}
+	}
+	return errs
+}
+
 // checkIVF reads the IVF file the log line names: its first frame must be a
 // keyframe (RFC 6386 §9.1: bit 0 of the frame tag is 0), and ffmpeg, where
 // installed, must decode every frame without an error.
@@ -310,8 +324,8 @@ func checkIVF(t *testing.T, saved logging.Line) {
 		t.Skip("ffmpeg is not installed")
 	}
 	out, err := exec.Command(ffmpeg, "-v", "error", "-i", name, "-f", "null", "-").CombinedOutput()
-	if err != nil || len(out) > 0 {
-		t.Errorf("ffmpeg -v error -i %s: %v\n%q", name, err, out)
+	if err != nil || len(decodeErrors(out)) > 0 {
+		t.Errorf("ffmpeg -v error -i %s: %v\n%s", name, err, out)
 	}
 }
 

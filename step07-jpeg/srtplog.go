@@ -84,7 +84,12 @@ func (m *mediaLog) summary(p *peer) {
 	if p.srtpIn == nil {
 		return
 	}
-	p.srtpLog.Info("session totals", "profile", p.srtpIn.Profile().String(), "counts", p.srtpIn.Stats().String())
+	st := p.srtpIn.Stats()
+	if p.srtpOut != nil { // what we protected: our RTCP
+		out := p.srtpOut.Stats()
+		st.RTPEncrypted, st.RTCPEncrypted = out.RTPEncrypted, out.RTCPEncrypted
+	}
+	p.srtpLog.Info("session totals", "profile", p.srtpIn.Profile().String(), "counts", st.String())
 }
 
 // rtpHeaderAttrs reads the header of a decrypted RTP packet for the log:

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/binary"
 	"log/slog"
 	"strconv"
 	"time"
@@ -43,6 +44,7 @@ type stream struct {
 	firSeq        uint8     // the FIR command sequence number (RFC 5104 §4.3.1.1)
 	lastKeyframe  time.Time // when the last keyframe arrived
 	nextRR        time.Time // when the next receiver report is due
+	startTS       uint32    // the RTP timestamp of the stream's first packet
 	rrs           int       // receiver reports sent
 }
 
@@ -85,7 +87,7 @@ func (v *video) rtp(now time.Time, b []byte) {
 		v.drop("rtp: payload type other than VP8's")
 		return
 	}
-	s := v.stream(now, ssrc)
+	s := v.stream(now, ssrc, binary.BigEndian.Uint32(b[4:8]))
 	if s == nil {
 		v.drop("rtp: more media SSRCs than a browser sends")
 		return
@@ -101,14 +103,14 @@ func (v *video) rtp(now time.Time, b []byte) {
 		}
 	}
 	if err := s.recv.Push(now, b); err != nil {
-		v.drop("rtp: " + err.Error())
+		v.drop(err.Error())
 	}
 	v.deliver(now, s)
 }
 
 // stream finds or starts the stream of ssrc. A new stream asks for a
 // keyframe at once: nothing can be decoded before one.
-func (v *video) stream(now time.Time, ssrc uint32) *stream {
+func (v *video) stream(now time.Time, ssrc, ts uint32) *stream {
 	for _, s := range v.streams {
 		if s.ssrc == ssrc {
 			return s
@@ -117,7 +119,7 @@ func (v *video) stream(now time.Time, ssrc uint32) *stream {
 	if len(v.streams) == maxStreams {
 		return nil
 	}
-	s := &stream{ssrc: ssrc, recv: rtp.NewReceiver(rtp.ReceiverConfig{SSRC: ssrc}), asm: vp8.NewAssembler(), nextRR: now.Add(rrInterval)}
+	s := &stream{ssrc: ssrc, recv: rtp.NewReceiver(rtp.ReceiverConfig{SSRC: ssrc}), asm: vp8.NewAssembler(), nextRR: now.Add(rrInterval), startTS: ts}
 	v.streams = append(v.streams, s)
 	v.log.Info("new video stream: asking for a keyframe", "ssrc", ssrc)
 	v.requestKeyframe(now, s, "the stream started")
@@ -139,7 +141,7 @@ func (v *video) deliver(now time.Time, s *stream) {
 			v.frame(now, s, f)
 		}
 		if err != nil && err != vp8.ErrNeedKeyframe {
-			v.drop("vp8: " + err.Error())
+			v.drop(err.Error())
 		}
 	}
 	if v.nacks = s.recv.AppendNACKs(v.nacks[:0], now); len(v.nacks) > 0 {
@@ -158,7 +160,9 @@ func (v *video) frame(now time.Time, s *stream, f *vp8.Frame) {
 		s.keyframes++
 		s.lastKeyframe = now
 		attrs := []any{"ssrc", s.ssrc, "bytes", len(f.Data), "packets", f.Packets, "width", f.Width, "height", f.Height}
-		if !s.askedAt.IsZero() {
+		if !s.askedAt.IsZero() && f.Timestamp != s.startTS {
+			// (The stream's very first frame is often a keyframe already
+			// on its way when its first packet made us ask: no answer.)
 			attrs = append(attrs, "after_request", now.Sub(s.askedAt).Round(time.Millisecond).String())
 		}
 		if f.Resized || s.keyframes == 1 {
@@ -252,7 +256,7 @@ func (v *video) timeout(now time.Time) {
 	if len(v.streams) > 0 && !now.Before(v.summary) {
 		if !v.summary.IsZero() {
 			s := v.streams[0]
-			v.log.Info("video in the last second", "frames", v.frames, "keyframes", s.keyframes, "size", strconv.Itoa(s.width)+"x"+strconv.Itoa(s.height),
+			v.log.Info("video in the last second", "frames", v.frames, "keyframes_total", s.keyframes, "size", strconv.Itoa(s.width)+"x"+strconv.Itoa(s.height),
 				"receiver", s.recv.Stats().String())
 		}
 		v.summary, v.frames = now.Add(time.Second), 0

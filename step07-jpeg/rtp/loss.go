@@ -6,9 +6,9 @@ package rtp
 // A missing number is NACKed after NACKDelay, in case it was only
 // overtaken, then again every NACK interval, at most MaxNACKs times:
 //
-//	gap seen   +10 ms      +60 ms      +110 ms     +160 ms
-//	   |       NACK 1      NACK 2      NACK 3      given up → Poll: lost
-//	           <- interval ->
+//	gap seen   +10 ms      +60 ms      +110 ms                +210 ms
+//	   |       NACK 1      NACK 2      NACK 3                 given up → Poll: lost
+//	           <- interval ->          <- minRetransmitWait ->
 //
 // The interval is NACKInterval (50 ms) until a retransmission has shown
 // what a round trip is: the time from a NACK to the packet it brought back
@@ -25,7 +25,8 @@ package rtp
 // entry (receiver.go).
 //
 // A gap is given up (abandoned) MaxDelay (250 ms) after it was seen, or
-// one NACK interval after its last NACK, whichever comes first: holding
+// a NACK interval (at least minRetransmitWait, 100 ms) after its last
+// NACK, whichever comes first: holding
 // back everything behind it longer only freezes the video, and the codec
 // can recover with a keyframe. Gaps of more than MaxNACKGap numbers are
 // abandoned at once: asking for that much again costs more than a
