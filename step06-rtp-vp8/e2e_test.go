@@ -72,6 +72,12 @@ func init() {
 		"[rtcp] receiver report sent, then one a second (RFC 3550 §6.4.2): report",
 		"[rtp] video in the last second: frames",
 		"[rtp] video in the last second: keyframes_total",
+		"[ws] browser's stats of its stream (webrtc-stats): frames",
+		"[ws] browser's stats of its stream (webrtc-stats): keyframes",
+		"[ws] browser's stats of its stream (webrtc-stats): pli",
+		"[ws] browser's stats of its stream (webrtc-stats): nack",
+		"[ws] browser's stats of its stream (webrtc-stats): rtt",
+		"[ws] browser's stats of its stream (webrtc-stats): fraction_lost",
 		"[rtp] video in the last second: receiver",
 		"[ivf] writing the session's video: file",
 		"[ivf] video saved: play it with ffplay or vpxdec: file",
@@ -97,6 +103,10 @@ func TestChromium(t *testing.T) {
 	pli := logs.Wait(t, 20*time.Second, "the first PLI", browsertest.Is("rtcp", "keyframe request: PLI (RFC 4585 §6.3.1)"))
 	key := logs.Wait(t, 20*time.Second, "the first keyframe", browsertest.Is("vp8", "keyframe with a new picture size"))
 	logs.Wait(t, 20*time.Second, "a second of video", browsertest.Is("rtp", "video in the last second"))
+	// The browser's own stats show our PLI and our receiver reports: a
+	// round trip computed from the RR's LSR and DLSR.
+	stats := logs.Wait(t, 20*time.Second, "the browser's stats with our PLI and RR", browserSaw)
+	t.Logf("Chromium's stats: %v", stats.Attrs)
 	t.Logf("Chromium: first PLI %s, keyframe %s after it (%s after the page opened its WebSocket)",
 		since(opened, pli), since(pli, key), since(opened, key))
 	logs.Wait(t, 10*time.Second, "the end of gathering", browsertest.Is("sdp", "browser finished gathering candidates"))
@@ -129,6 +139,24 @@ func TestFirefox(t *testing.T) {
 	saved := logs.Wait(t, 10*time.Second, "the IVF file", browsertest.Is("ivf", "video saved: play it with ffplay or vpxdec"))
 	noFailures(t, logs.String())
 	checkIVF(t, saved)
+}
+
+// browserSaw matches the browser's stats once they count a PLI of ours
+// and a round trip measured with our receiver reports.
+func browserSaw(l logging.Line) bool {
+	if l.Layer != "ws" || l.Message != "browser's stats of its stream (webrtc-stats)" {
+		return false
+	}
+	pli, rtt := false, false
+	for _, a := range l.Attrs {
+		switch a.Key {
+		case "pli":
+			pli = a.Value != "0"
+		case "rtt":
+			rtt = true
+		}
+	}
+	return pli && rtt
 }
 
 // decodeErrors keeps ffmpeg's complaints about the stream, leaving out

@@ -80,6 +80,12 @@ func init() {
 		"[rtcp] receiver report sent, then one a second (RFC 3550 §6.4.2): report",
 		"[rtp] video in the last second: frames",
 		"[rtp] video in the last second: keyframes_total",
+		"[ws] browser's stats of its stream (webrtc-stats): frames",
+		"[ws] browser's stats of its stream (webrtc-stats): keyframes",
+		"[ws] browser's stats of its stream (webrtc-stats): pli",
+		"[ws] browser's stats of its stream (webrtc-stats): nack",
+		"[ws] browser's stats of its stream (webrtc-stats): rtt",
+		"[ws] browser's stats of its stream (webrtc-stats): fraction_lost",
 		"[rtp] video in the last second: receiver",
 		"[ivf] writing the session's video: file",
 		"[ivf] video saved: play it with ffplay or vpxdec: file",
@@ -108,6 +114,10 @@ func TestChromium(t *testing.T) {
 	key := logs.Wait(t, 20*time.Second, "the first keyframe", browsertest.Is("vp8", "keyframe with a new picture size"))
 	jpg := logs.Wait(t, 20*time.Second, "the first JPEG", browsertest.Is("jpeg", "keyframe decoded and saved"))
 	logs.Wait(t, 20*time.Second, "a second of video", browsertest.Is("rtp", "video in the last second"))
+	// The browser's own stats show our PLI and our receiver reports: a
+	// round trip computed from the RR's LSR and DLSR.
+	stats := logs.Wait(t, 20*time.Second, "the browser's stats with our PLI and RR", browserSaw)
+	t.Logf("Chromium's stats: %v", stats.Attrs)
 	t.Logf("Chromium: first PLI %s, keyframe %s after it; shoot1.jpg on disk %s after the page opened its WebSocket",
 		since(opened, pli), since(pli, key), since(opened, jpg))
 	logs.Wait(t, 10*time.Second, "the end of gathering", browsertest.Is("sdp", "browser finished gathering candidates"))
@@ -275,6 +285,24 @@ func psnr(img *image.YCbCr, src []byte, w, h int) float64 {
 		return 99
 	}
 	return 10 * math.Log10(255*255/mse)
+}
+
+// browserSaw matches the browser's stats once they count a PLI of ours
+// and a round trip measured with our receiver reports.
+func browserSaw(l logging.Line) bool {
+	if l.Layer != "ws" || l.Message != "browser's stats of its stream (webrtc-stats)" {
+		return false
+	}
+	pli, rtt := false, false
+	for _, a := range l.Attrs {
+		switch a.Key {
+		case "pli":
+			pli = a.Value != "0"
+		case "rtt":
+			rtt = true
+		}
+	}
+	return pli && rtt
 }
 
 // decodeErrors keeps ffmpeg's complaints about the stream, leaving out

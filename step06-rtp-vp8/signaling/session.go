@@ -45,17 +45,18 @@ type Session struct {
 	Offer  *sdp.Offer   // what the server offered
 	Answer *sdp.Answer  // the browser's checked answer, nil until it arrives
 
-	srv      *Server
-	conn     *websocket.Conn
-	addr     string // the browser's addressKey, for the per-address limit
-	sdpLog   *slog.Logger
-	opened   time.Time
-	state    State       // the browser's last reported state; read loop only
-	bad      int         // bad messages so far; read loop only
-	lines    int         // log lines asked for by state and candidate messages; read loop only
-	keyframe time.Time   // when the page last asked for a keyframe; read loop only
-	tooSoon  int         // keyframe requests refused by keyframeGap; read loop only
-	answered atomic.Bool // an answer has been accepted (the answer timer reads it)
+	srv         *Server
+	conn        *websocket.Conn
+	addr        string // the browser's addressKey, for the per-address limit
+	sdpLog      *slog.Logger
+	opened      time.Time
+	state       State       // the browser's last reported state; read loop only
+	bad         int         // bad messages so far; read loop only
+	lines       int         // log lines asked for by state and candidate messages; read loop only
+	keyframe    time.Time   // when the page last asked for a keyframe; read loop only
+	tooSoon     int         // keyframe requests refused by keyframeGap; read loop only
+	statsLogged time.Time   // when the browser's stats were last logged; read loop only
+	answered    atomic.Bool // an answer has been accepted (the answer timer reads it)
 
 	out     chan any      // the outbox: messages for writeLoop to send (writer.go)
 	written chan struct{} // closed when writeLoop has returned
@@ -181,6 +182,13 @@ func (s *Session) handle(data []byte) {
 		s.handleState(m)
 	case TypeKeyframe:
 		s.handleKeyframe(time.Now())
+	case TypeStats:
+		var m BrowserStats
+		if err := json.Unmarshal(data, &m); err != nil {
+			s.reject("bad stats message: " + err.Error())
+			return
+		}
+		s.handleStats(time.Now(), m)
 	default:
 		s.reject(fmt.Sprintf("unknown message type %q (ignored)", truncate(env.Type, 40)))
 	}
@@ -277,6 +285,30 @@ func (s *Session) handleState(m State) {
 	}
 	if len(attrs) > 0 && s.mayLog() {
 		s.Log.Info("browser state", attrs...)
+	}
+}
+
+// statsEvery is how often the browser's stats are logged: the page sends
+// them every second.
+const statsEvery = 5 * time.Second
+
+// handleStats logs what the browser says of its stream, now and then: its
+// count of our PLIs and NACKs, and the round trip it measured with our
+// receiver reports, which show that both reached it.
+func (s *Session) handleStats(now time.Time, m BrowserStats) {
+	if !s.statsLogged.IsZero() && now.Sub(s.statsLogged) < statsEvery {
+		return
+	}
+	s.statsLogged = now
+	attrs := []any{"frames", m.FramesEncoded, "keyframes", m.KeyFramesEncoded, "pli", m.PLICount, "nack", m.NACKCount}
+	if m.RoundTripTime != nil {
+		attrs = append(attrs, "rtt", time.Duration(*m.RoundTripTime*float64(time.Second)).Round(100*time.Microsecond).String())
+	}
+	if m.FractionLost != nil {
+		attrs = append(attrs, "fraction_lost", *m.FractionLost)
+	}
+	if s.mayLog() {
+		s.Log.Info("browser's stats of its stream (webrtc-stats)", attrs...)
 	}
 }
 

@@ -21,6 +21,7 @@ const (
 	TypeCandidate = "candidate"
 	TypeState     = "state"
 	TypeKeyframe  = "keyframe"
+	TypeStats     = "stats"
 	TypeEvent     = "event"
 	TypeError     = "error"
 )
@@ -78,4 +79,16 @@ type Event struct {
 type Error struct {
 	Type    string `json:"type"`    // "error"
 	Message string `json:"message"` // the reason, as logged
+}
+
+// BrowserStats is what the browser reports of the video it sends (W3C
+// webrtc-stats: outbound-rtp, and remote-inbound-rtp, which the browser
+// computes from our receiver reports): the page sends it once a second.
+type BrowserStats struct {
+	FramesEncoded    int      `json:"framesEncoded"`
+	KeyFramesEncoded int      `json:"keyFramesEncoded"`
+	PLICount         int      `json:"pliCount"`      // our PLIs, as the browser counted them
+	NACKCount        int      `json:"nackCount"`     // our NACKs
+	RoundTripTime    *float64 `json:"roundTripTime"` // seconds, from our RR's LSR and DLSR (RFC 3550 §6.4.1); absent before one
+	FractionLost     *float64 `json:"fractionLost"`  // from our RR
 }

@@ -133,12 +133,21 @@ function pcState(ev) {
 async function showStats() {
   if (!pc) return;
   const stats = await pc.getStats();
+  const report = { type: 'stats' };
   stats.forEach((s) => {
     if (s.type === 'outbound-rtp' && s.kind === 'video') {
       const size = s.frameWidth ? `${s.frameWidth}x${s.frameHeight}, ` : '';
       $('sending').textContent = `Sending ${size}${s.framesEncoded || 0} frames (${s.keyFramesEncoded || 0} keyframes, ${s.pliCount || 0} asked for by PLI), ${Math.round((s.bytesSent || 0) / 1024)} KiB`;
+      Object.assign(report, { framesEncoded: s.framesEncoded || 0, keyFramesEncoded: s.keyFramesEncoded || 0,
+        pliCount: s.pliCount || 0, nackCount: s.nackCount || 0 });
+    }
+    // What the browser learned from our receiver reports (RFC 3550 §6.4).
+    if (s.type === 'remote-inbound-rtp' && s.kind === 'video') {
+      if (s.roundTripTime !== undefined) report.roundTripTime = s.roundTripTime;
+      if (s.fractionLost !== undefined) report.fractionLost = s.fractionLost;
     }
   });
+  if (report.framesEncoded !== undefined) send(report);
 }
 
 function stop() {
