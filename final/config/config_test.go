@@ -1,0 +1,132 @@
+package config
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDefaults(t *testing.T) {
+	c, err := Load(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTP != ":8080" || c.UDP != 15000 || c.STUN != "" || c.MTU != 1200 || c.Level() != slog.LevelInfo || c.Signaling.MaxMessageBytes != 65536 || c.Signaling.MaxSessions != 50 {
+		t.Errorf("defaults = %+v", c)
+	}
+}
+
+func TestFileThenFlags(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(f, []byte("http: 127.0.0.1:9000\nudp: 16000\nsignaling:\n  max_sessions: 3\n  allowed_origins: [https://example.org]\n"), 0o644)
+	c, err := Load([]string{"-config", f, "-udp", "17000", "-stun", "127.0.0.1:3478", "-public-ip", "203.0.113.7"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTP != "127.0.0.1:9000" || c.UDP != 17000 || c.STUN != "127.0.0.1:3478" || c.PublicIP != "203.0.113.7" || c.Signaling.MaxSessions != 3 || c.Signaling.MaxMessageBytes != 65536 || len(c.Signaling.AllowedOrigins) != 1 {
+		t.Errorf("got %+v", c)
+	}
+}
+
+func TestBadSettings(t *testing.T) {
+	dir := t.TempDir()
+	n := 0
+	write := func(s string) string {
+		n++
+		f := filepath.Join(dir, fmt.Sprintf("c%d.yaml", n))
+		os.WriteFile(f, []byte(s), 0o644)
+		return f
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-udp", "70000"}, "out of range"},
+		{[]string{"-log", "loud"}, "log"},
+		{[]string{"-config", write("htp: x\n")}, "field htp not found"},
+		{[]string{"-config", filepath.Join(dir, "missing.yaml")}, "no such file"},
+		{[]string{"-config", write("signaling:\n  max_message_bytes: 10\n")}, "too small"},
+		{[]string{"extra"}, "unexpected argument"},
+		{[]string{"-mtu", "100"}, "mtu"},
+		{[]string{"-public-ip", "example.org"}, "public_ip"},
+	} {
+		_, err := Load(tc.args, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Load(%q) = %v, want error containing %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+// TestSignalingSettings covers the limits that keep one client from taking
+// every session slot and the Host names the server answers to.
+func TestSignalingSettings(t *testing.T) {
+	c := Default().Signaling
+	if c.MaxSessionsPerAddress != 10 || c.AnswerTimeout != 15*time.Second || len(c.AllowedHosts) != 0 {
+		t.Errorf("signaling defaults = %+v", c)
+	}
+	f := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(f, []byte("signaling:\n  max_sessions_per_address: 200\n  answer_timeout: 1m30s\n  allowed_hosts: [webrtc.example.org]\n"), 0o644)
+	got, err := Load([]string{"-config", f}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := got.Signaling; s.MaxSessionsPerAddress != 200 || s.AnswerTimeout != 90*time.Second || len(s.AllowedHosts) != 1 || s.AllowedHosts[0] != "webrtc.example.org" {
+		t.Errorf("got %+v", s)
+	}
+	for _, tc := range []struct{ yaml, want string }{
+		{"max_sessions_per_address: 0", "max_sessions_per_address"},
+		{"answer_timeout: 0s", "answer_timeout"},
+		{"answer_timeout: -5s", "answer_timeout"},
+		{"answer_timeout: 15", "cannot unmarshal"}, // a bare number has no unit
+		{"answer_timeout: soon", "cannot unmarshal"},
+		{"allowed_hosts: [\"http://example.org\"]", "allowed_hosts"},
+		{"allowed_hosts: [\"example.org:8080\"]", "allowed_hosts"},
+		{"allowed_hosts: [\"\"]", "allowed_hosts"},
+	} {
+		os.WriteFile(f, []byte("signaling:\n  "+tc.yaml+"\n"), 0o644)
+		if _, err := Load([]string{"-config", f}, io.Discard); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error containing %q", tc.yaml, err, tc.want)
+		}
+	}
+}
+
+// The SRTP profiles come from YAML or the flag, in order, and must be ones
+// the srtp package implements.
+func TestSRTPProfiles(t *testing.T) {
+	if got := Default().SRTPProfiles; len(got) != 4 || got[0] != "SRTP_AEAD_AES_128_GCM" {
+		t.Errorf("default srtp_profiles = %v", got)
+	}
+	got, err := Load([]string{"-srtp-profiles", "SRTP_AES128_CM_HMAC_SHA1_32,srtp_aead_aes_256_gcm"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.SRTPProfiles) != 2 || got.SRTPProfiles[0] != "SRTP_AES128_CM_HMAC_SHA1_32" {
+		t.Errorf("-srtp-profiles: %v", got.SRTPProfiles)
+	}
+	for _, arg := range []string{"SRTP_NULL_HMAC_SHA1_80", "", "SRTP_AEAD_AES_128_GCM,"} {
+		if _, err := Load([]string{"-srtp-profiles", arg}, io.Discard); err == nil || !strings.Contains(err.Error(), "srtp_profiles") {
+			t.Errorf("-srtp-profiles %q: %v, want an srtp_profiles error", arg, err)
+		}
+	}
+}
+
+// The output folder and the keyframe interval come from YAML or flags.
+func TestOutAndKeyframes(t *testing.T) {
+	if c := Default(); c.Out != "output" || c.KeyframeInterval != 10*time.Second {
+		t.Errorf("defaults: out=%q keyframe_interval=%v", c.Out, c.KeyframeInterval)
+	}
+	c, err := Load([]string{"-out", "/tmp/x", "-keyframe-interval", "0"}, io.Discard)
+	if err != nil || c.Out != "/tmp/x" || c.KeyframeInterval != 0 {
+		t.Errorf("flags: %v %+v", err, c)
+	}
+	for _, args := range [][]string{{"-out", ""}, {"-keyframe-interval", "-1s"}} {
+		if _, err := Load(args, io.Discard); err == nil {
+			t.Errorf("%v: no error", args)
+		}
+	}
+}
