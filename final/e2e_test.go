@@ -27,7 +27,7 @@ import (
 var updateDocs = flag.Bool("update-docs", false, "rewrite this step's log transcript in docs/ from the browser test's real log")
 
 // chapter is this step's docs chapter, whose transcript the browser test checks.
-const chapter = "../docs/07-jpeg.md"
+const chapter = "../docs/08-final.md"
 
 // runServer starts the program with its default configuration, changed by
 // change, inside the test's private network namespace, logging into a Log

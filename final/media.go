@@ -221,6 +221,28 @@ func (m *media) Keyframe(s *signaling.Session) error {
 	return err
 }
 
+// Snapshot is the page's "take snapshot" button: a keyframe request, like
+// Keyframe, whose JPEG is marked as the snapshot for the page.
+func (m *media) Snapshot(s *signaling.Session) error {
+	var err error
+	if !m.udp.do(func() {
+		p := m.udp.peers[s.ID]
+		switch {
+		case p == nil || len(p.video.streams) == 0:
+			err = errors.New("no video from this browser yet")
+		default:
+			p.snapshot = true
+			// A keyframe already asked for (the limit below) answers
+			// the snapshot as well.
+			p.video.keyframeNow(time.Now())
+			p.sendRTCP()
+		}
+	}) {
+		return errors.New("server shutting down")
+	}
+	return err
+}
+
 // Closed forgets the session's ICE state and ends its DTLS association
 // with a close_notify; the Closed event that follows frees the peer (udp.go).
 func (m *media) Closed(s *signaling.Session) {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"nutsandbolts/final/dtls"
@@ -44,6 +45,13 @@ type peer struct {
 
 	photographer *photographer // where keyframes become JPEG files (shots.go)
 	out          [][]byte      // SRTCP datagrams to send to the browser
+
+	// What the page is told (final): its timeline, its stats, its gallery.
+	sawRTP    bool         // the first RTP packet has been decrypted
+	snapshot  bool         // the next keyframe answers the page's snapshot button
+	skipped   int64        // keyframes the photographer could not take
+	jpegs     atomic.Int64 // JPEG files written for this session (by the workers)
+	lastBytes uint64       // RTP bytes received at the last stats message
 }
 
 // newPeer prepares the DTLS server for one session. Its check of the
@@ -52,6 +60,7 @@ type peer struct {
 func newPeer(s *signaling.Session, base dtls.Config, want sdp.Fingerprint, log, srtpLog *slog.Logger, v *video, rec *recorder) *peer {
 	p := &peer{id: s.ID, session: s, log: log.With("session", s.ID), srtpLog: srtpLog.With("session", s.ID), video: v, recorder: rec}
 	v.onFrame = p.frame
+	v.onSecond = p.pushStats
 	cfg := base
 	cfg.Logger = p.log
 	cfg.VerifyPeerCertificate = func(chain [][]byte) error {
@@ -143,6 +152,10 @@ func (p *peer) handleSRTP(now time.Time, b []byte) error {
 	if err != nil {
 		return err
 	}
+	if !p.sawRTP {
+		p.sawRTP = true
+		p.session.Milestone(signaling.MilestoneRTP, fmt.Sprintf("ssrc %d, %d bytes, decrypted with %s", rtpSSRC(plain), len(plain), p.srtpIn.Profile()))
+	}
 	p.media.rtp(now, p, plain)
 	p.video.rtp(now, plain)
 	p.sendRTCP()
@@ -153,16 +166,60 @@ func (p *peer) handleSRTP(now time.Time, b []byte) error {
 // the assembler's until its next packet, so the recorder gets a copy: one
 // allocation per frame, none per packet.
 func (p *peer) frame(s *stream, f *vp8.Frame) {
+	size := strconv.Itoa(f.Width) + "×" + strconv.Itoa(f.Height)
 	if f.Keyframe && (f.Resized || s.keyframes == 1) {
-		p.session.Notify("vp8", "keyframe: the camera's picture is "+strconv.Itoa(f.Width)+"×"+strconv.Itoa(f.Height))
+		p.session.Notify("vp8", "keyframe: the camera's picture is "+size)
+		p.session.Milestone(signaling.MilestoneKeyframe, size+", "+strconv.Itoa(len(f.Data))+" bytes in "+strconv.Itoa(f.Packets)+" packets")
 	}
 	if f.Keyframe && p.photographer != nil {
-		p.photographer.take(shot{session: p.id, frame: bytes.Clone(f.Data), tell: p.session.Notify})
+		if p.photographer.take(shot{session: p.id, frame: bytes.Clone(f.Data), saved: p.saved(p.snapshot)}) {
+			p.snapshot = false
+		} else {
+			p.skipped++
+		}
 	}
 	if p.recorder != nil {
 		p.recorder.frame(recording{session: p.id, frame: bytes.Clone(f.Data), ts: f.Timestamp,
 			width: f.Width, height: f.Height, resized: f.Resized, keyframe: f.Keyframe})
 	}
+}
+
+// saved returns what a JPEG worker calls when it has written one of the
+// session's keyframes: the page's event log, its timeline and its gallery
+// (a "shot" message). It runs on the worker, so it touches only what is
+// safe there: the session's outbox and an atomic count.
+func (p *peer) saved(snapshot bool) func(name string, width, height, size int) {
+	s := p.session
+	return func(name string, width, height, size int) {
+		p.jpegs.Add(1)
+		s.Notify("jpeg", fmt.Sprintf("saved %s (%d×%d)", name, width, height))
+		s.Milestone(signaling.MilestoneJPEG, name)
+		s.Push(signaling.Shot{Type: signaling.TypeShot, Name: name, URL: "/shots/" + name, Width: width, Height: height,
+			Bytes: size, Snapshot: snapshot, MS: s.Elapsed().Milliseconds()})
+	}
+}
+
+// pushStats sends the page the session's video stats (a "media" message),
+// once a second while video flows: fps is the frames of that second.
+func (p *peer) pushStats(fps int) {
+	m := signaling.MediaStats{Type: signaling.TypeMedia, FPS: fps, Frames: p.video.totalFrames, Keyframes: p.video.totalKeyframes,
+		PLIs: p.video.plis, FIRs: p.video.firs, JPEGs: p.jpegs.Load(), Skipped: p.skipped}
+	var bytes uint64
+	for _, s := range p.video.streams {
+		st := s.recv.Stats()
+		bytes += st.Bytes
+		m.Packets += int64(st.Received - st.Duplicates)
+		m.Lost += int64(st.Lost)
+		m.Recovered += int64(st.Recovered)
+		m.NACKs += int64(st.NACKed)
+		if s.width > 0 {
+			m.Width, m.Height = s.width, s.height
+		}
+	}
+	m.Bytes = int64(bytes)
+	m.Bitrate = int64(bytes-p.lastBytes) * 8
+	p.lastBytes = bytes
+	p.session.Push(m)
 }
 
 // sendRTCP protects what the video part wants to tell the browser, as one
@@ -193,6 +250,11 @@ func (p *peer) remote() netip.AddrPort {
 		return p.selected
 	}
 	return p.conn.Remote()
+}
+
+// rtpSSRC is the SSRC of an RTP packet whose header SRTP has checked.
+func rtpSSRC(b []byte) uint32 {
+	return uint32(b[8])<<24 | uint32(b[9])<<16 | uint32(b[10])<<8 | uint32(b[11])
 }
 
 // errSRTPNotReady is the reason for media that arrives before the keys.
@@ -234,6 +296,7 @@ func (p *peer) event(ev dtls.Event) (ended bool, reason string) {
 		}
 		st := ev.State
 		p.session.Notify("dtls", "handshake complete: "+dtls.CipherSuiteName(st.CipherSuite)+", SRTP profile "+st.SRTPProfile.String())
+		p.session.Milestone(signaling.MilestoneDTLS, dtls.CipherSuiteName(st.CipherSuite)+", "+st.SRTPProfile.String())
 		if err := p.startSRTP(srtp.Profile(st.SRTPProfile)); err != nil {
 			p.srtpLog.Warn("no SRTP keys", "err", err.Error())
 			return true, "SRTP: " + err.Error()

@@ -32,8 +32,8 @@ const shotQueue = 8
 // shot is one keyframe to save.
 type shot struct {
 	session string
-	frame   []byte // the VP8 keyframe, owned by the worker
-	tell    func(layer, text string)
+	frame   []byte                                     // the VP8 keyframe, owned by the worker
+	saved   func(name string, width, height, size int) // told of the file, on the worker; may be nil
 }
 
 // photographer owns the JPEG files.
@@ -132,8 +132,8 @@ func (p *photographer) work() {
 		p.log.Info("keyframe decoded and saved", "session", s.session, "bytes", len(s.frame),
 			"width", b.Dx(), "height", b.Dy(), "decode", decoded.Round(10*time.Microsecond).String(),
 			"encode", encoded.Round(10*time.Microsecond).String(), "file", name)
-		if s.tell != nil {
-			s.tell("jpeg", "saved "+filepath.Base(name)+fmt.Sprintf(" (%d×%d)", b.Dx(), b.Dy()))
+		if s.saved != nil {
+			s.saved(filepath.Base(name), b.Dx(), b.Dy(), buf.Len())
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"image"
 	"image/jpeg"
 	"log/slog"
@@ -41,13 +42,16 @@ func TestPhotographer(t *testing.T) {
 	}
 	var told []string
 	done := make(chan bool, 4)
-	tell := func(layer, text string) { told = append(told, text); done <- true }
-	p.take(shot{session: "s1", frame: key, tell: tell})
+	tell := func(name string, w, h, size int) {
+		told = append(told, fmt.Sprintf("saved %s (%d×%d)", name, w, h))
+		done <- true
+	}
+	p.take(shot{session: "s1", frame: key, saved: tell})
 	<-done
 	p.take(shot{session: "s1", frame: []byte{0x90, 0, 0}}) // not a keyframe that decodes
-	p.take(shot{session: "s1", frame: key, tell: tell})
+	p.take(shot{session: "s1", frame: key, saved: tell})
 	<-done
-	p.take(shot{session: "s1", frame: key, tell: tell}) // past the cap of 2
+	p.take(shot{session: "s1", frame: key, saved: tell}) // past the cap of 2
 	p.close()
 	if got, _ := os.ReadFile(filepath.Join(dir, "shoot7.jpg")); string(got) != "an earlier run's" {
 		t.Error("shoot7.jpg was overwritten")

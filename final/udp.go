@@ -443,6 +443,7 @@ func (u *udpLoop) event(ev ice.Event) {
 		}
 		if s := u.sessions[ev.Session]; s != nil {
 			s.Notify("ice", "selected pair: server ↔ "+ev.Remote.String())
+			s.Milestone(signaling.MilestoneICE, "server ↔ "+ev.Remote.String())
 		}
 	case ice.PairExpired:
 		if !u.chatty(ev.Session) {

@@ -63,7 +63,11 @@ type video struct {
 	summary  time.Time // when the next once-a-second line is due
 	frames   int       // frames in the current second
 	onFrame  func(s *stream, f *vp8.Frame)
+	onSecond func(fps int) // once a second while video flows, with the frames of that second (final: the page's stats)
 	dropped  map[string]int // packets refused by the receiver or the assembler, by reason
+
+	totalFrames, totalKeyframes int64 // since the session began, for the page
+	plis, firs                  int64 // keyframe requests sent
 }
 
 // newVideo prepares a session's video. interval is the periodic keyframe
@@ -156,7 +160,9 @@ func (v *video) deliver(now time.Time, s *stream) {
 // frame takes a complete frame from the assembler.
 func (v *video) frame(now time.Time, s *stream, f *vp8.Frame) {
 	v.frames++
+	v.totalFrames++
 	if f.Keyframe {
+		v.totalKeyframes++
 		s.keyframes++
 		s.lastKeyframe = now
 		attrs := []any{"ssrc", s.ssrc, "bytes", len(f.Data), "packets", f.Packets, "width", f.Width, "height", f.Height}
@@ -191,10 +197,12 @@ func (v *video) requestKeyframe(now time.Time, s *stream, why string) {
 	if s.plis > firAfterPLIs {
 		s.firSeq++
 		fir := rtcp.NewFIR(v.ssrc, s.ssrc, s.firSeq)
+		v.firs++
 		v.rtcpLog.Info("keyframe request: FIR, the PLIs went unanswered (RFC 5104 §4.3.1)", "ssrc", s.ssrc, "reason", why, "seq", s.firSeq)
 		v.out = append(v.out, fir)
 		return
 	}
+	v.plis++
 	v.rtcpLog.Info("keyframe request: PLI (RFC 4585 §6.3.1)", "ssrc", s.ssrc, "reason", why)
 	v.out = append(v.out, &rtcp.PictureLossIndication{SenderSSRC: v.ssrc, MediaSSRC: s.ssrc})
 }
@@ -258,6 +266,9 @@ func (v *video) timeout(now time.Time) {
 			s := v.streams[0]
 			v.log.Info("video in the last second", "frames", v.frames, "keyframes_total", s.keyframes, "size", strconv.Itoa(s.width)+"x"+strconv.Itoa(s.height),
 				"receiver", s.recv.Stats().String())
+			if v.onSecond != nil {
+				v.onSecond(v.frames)
+			}
 		}
 		v.summary, v.frames = now.Add(time.Second), 0
 	}

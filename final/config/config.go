@@ -40,6 +40,13 @@ type Config struct {
 	MaxJPEGs         int           `yaml:"max_jpegs"`         // JPEG files one run writes at most; 0 for no cap
 	Log              string        `yaml:"log"`               // log level name
 	Signaling        Signaling     `yaml:"signaling"`         // WebSocket limits
+
+	HTTPS          bool   `yaml:"https"`            // serve the page over TLS (a phone's camera needs https)
+	Cert           string `yaml:"cert"`             // PEM certificate for https; empty: a self-signed one made at start
+	Key            string `yaml:"key"`              // PEM private key of cert
+	PCAP           string `yaml:"pcap"`             // write every session's decrypted RTP and RTCP to this pcap file
+	MaxOutputBytes int64  `yaml:"max_output_bytes"` // bytes of IVF and JPEG one run writes at most; 0 for no cap
+	DiskReserve    int64  `yaml:"disk_reserve"`     // stop writing when the output folder's disk has less free
 }
 
 // Signaling limits what a browser may do over the WebSocket.
@@ -50,6 +57,8 @@ type Signaling struct {
 	AnswerTimeout         time.Duration `yaml:"answer_timeout"`           // a session with no accepted answer by then is closed
 	AllowedOrigins        []string      `yaml:"allowed_origins"`          // besides same-origin
 	AllowedHosts          []string      `yaml:"allowed_hosts"`            // Host names served besides localhost, this machine's name and IP addresses
+	ConnectRate           float64       `yaml:"connect_rate"`             // new WebSockets per second from one IP address, on average
+	ConnectBurst          int           `yaml:"connect_burst"`            // … and at once
 }
 
 // Default returns the embedded defaults.
@@ -65,22 +74,8 @@ func Default() *Config {
 // file named by -config, then the flags that were given.
 func Load(args []string, stderr io.Writer) (*Config, error) {
 	c := Default()
-	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	fs, file, apply := flags(c)
 	fs.SetOutput(stderr)
-	file := fs.String("config", "", "YAML file with settings (see config/defaults.yaml)")
-	httpAddr := fs.String("http", c.HTTP, "HTTP `address` for the page and the WebSocket")
-	udp := fs.Int("udp", c.UDP, "UDP `port` for media")
-	stunServer := fs.String("stun", c.STUN, "STUN server `host:port` to learn the public address from (default: none)")
-	publicIP := fs.String("public-ip", c.PublicIP, "this server's public IP `address`, advertised as an ICE candidate")
-	mtu := fs.Int("mtu", c.MTU, "largest UDP datagram to send, in `bytes`")
-	readBuffer := fs.Int("udp-read-buffer", c.UDPReadBuffer, "receive buffer of the UDP socket, in `bytes`")
-	trace := fs.Bool("trace", c.Trace, "log every UDP datagram received and sent, with a short hexdump")
-	out := fs.String("out", c.Out, "`folder` for the received video")
-	keyframes := fs.Duration("keyframe-interval", c.KeyframeInterval, "ask the browser for a keyframe this often (0: only when needed)")
-	quality := fs.Int("jpeg-quality", c.JPEGQuality, "JPEG `quality`, 1–100")
-	maxJPEGs := fs.Int("max-jpegs", c.MaxJPEGs, "JPEG files one run writes at most (0: no cap)")
-	profiles := fs.String("srtp-profiles", strings.Join(c.SRTPProfiles, ","), "SRTP protection `profiles` in order of preference, comma-separated")
-	level := fs.String("log", c.Log, "log `level`: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -96,37 +91,143 @@ func Load(args []string, stderr io.Writer) (*Config, error) {
 			return nil, fmt.Errorf("config: %s: %w", *file, err)
 		}
 	}
-	fs.Visit(func(f *flag.Flag) {
-		switch f.Name {
-		case "http":
-			c.HTTP = *httpAddr
-		case "udp":
-			c.UDP = *udp
-		case "stun":
-			c.STUN = *stunServer
-		case "public-ip":
-			c.PublicIP = *publicIP
-		case "mtu":
-			c.MTU = *mtu
-		case "udp-read-buffer":
-			c.UDPReadBuffer = *readBuffer
-		case "trace":
-			c.Trace = *trace
-		case "out":
-			c.Out = *out
-		case "keyframe-interval":
-			c.KeyframeInterval = *keyframes
-		case "jpeg-quality":
-			c.JPEGQuality = *quality
-		case "max-jpegs":
-			c.MaxJPEGs = *maxJPEGs
-		case "srtp-profiles":
-			c.SRTPProfiles = strings.Split(*profiles, ",")
-		case "log":
-			c.Log = *level
-		}
-	})
+	apply(c)
 	return c, c.Check()
+}
+
+// flags defines the command-line flags over the settings in c. apply
+// copies the flags that were given into a Config, after the file is read.
+func flags(c *Config) (fs *flag.FlagSet, file *string, apply func(*Config)) {
+	fs = flag.NewFlagSet("server", flag.ContinueOnError)
+	file = fs.String("config", "", "YAML file with settings (see config/defaults.yaml)")
+	httpAddr := fs.String("http", c.HTTP, "HTTP `address` for the page and the WebSocket")
+	udp := fs.Int("udp", c.UDP, "UDP `port` for media")
+	stunServer := fs.String("stun", c.STUN, "STUN server `host:port` to learn the public address from (default: none)")
+	publicIP := fs.String("public-ip", c.PublicIP, "this server's public IP `address`, advertised as an ICE candidate")
+	mtu := fs.Int("mtu", c.MTU, "largest UDP datagram to send, in `bytes`")
+	readBuffer := fs.Int("udp-read-buffer", c.UDPReadBuffer, "receive buffer of the UDP socket, in `bytes`")
+	trace := fs.Bool("trace", c.Trace, "log every UDP datagram received and sent, with a short hexdump")
+	out := fs.String("out", c.Out, "`folder` for the received video")
+	keyframes := fs.Duration("keyframe-interval", c.KeyframeInterval, "ask the browser for a keyframe this often (0: only when needed)")
+	quality := fs.Int("jpeg-quality", c.JPEGQuality, "JPEG `quality`, 1–100")
+	maxJPEGs := fs.Int("max-jpegs", c.MaxJPEGs, "JPEG files one run writes at most (0: no cap)")
+	profiles := fs.String("srtp-profiles", strings.Join(c.SRTPProfiles, ","), "SRTP protection `profiles` in order of preference, comma-separated")
+	level := fs.String("log", c.Log, "log `level`: debug, info, warn or error")
+	https := fs.Bool("https", c.HTTPS, "serve the page over https, with a self-signed certificate unless -cert and -key are given")
+	certFile := fs.String("cert", c.Cert, "PEM certificate `file` for -https")
+	keyFile := fs.String("key", c.Key, "PEM private key `file` for -https")
+	pcapFile := fs.String("pcap", c.PCAP, "write every session's decrypted RTP and RTCP to this pcap `file` (Wireshark)")
+	maxOutput := fs.Int64("max-output-bytes", c.MaxOutputBytes, "`bytes` of video and JPEG files one run writes at most (0: no cap)")
+	reserve := fs.Int64("disk-reserve", c.DiskReserve, "stop writing files when the disk has fewer free `bytes`")
+	maxSessions := fs.Int("max-sessions", c.Signaling.MaxSessions, "browsers connected at once, at most")
+	perAddress := fs.Int("max-sessions-per-address", c.Signaling.MaxSessionsPerAddress, "browsers connected at once from one IP address, at most")
+	answerTimeout := fs.Duration("answer-timeout", c.Signaling.AnswerTimeout, "close a session with no accepted answer after this long")
+	maxMessage := fs.Int("max-message-bytes", c.Signaling.MaxMessageBytes, "largest WebSocket message accepted, in `bytes`")
+	origins := fs.String("allowed-origins", strings.Join(c.Signaling.AllowedOrigins, ","), "origins allowed to open the WebSocket besides the page's own, comma-separated")
+	hosts := fs.String("allowed-hosts", strings.Join(c.Signaling.AllowedHosts, ","), "host names served besides localhost, this machine's name and IP addresses, comma-separated")
+	connectRate := fs.Float64("connect-rate", c.Signaling.ConnectRate, "new WebSockets per second from one IP address, on average")
+	connectBurst := fs.Int("connect-burst", c.Signaling.ConnectBurst, "new WebSockets from one IP address at once, at most")
+	apply = func(c *Config) {
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "http":
+				c.HTTP = *httpAddr
+			case "udp":
+				c.UDP = *udp
+			case "stun":
+				c.STUN = *stunServer
+			case "public-ip":
+				c.PublicIP = *publicIP
+			case "mtu":
+				c.MTU = *mtu
+			case "udp-read-buffer":
+				c.UDPReadBuffer = *readBuffer
+			case "trace":
+				c.Trace = *trace
+			case "out":
+				c.Out = *out
+			case "keyframe-interval":
+				c.KeyframeInterval = *keyframes
+			case "jpeg-quality":
+				c.JPEGQuality = *quality
+			case "max-jpegs":
+				c.MaxJPEGs = *maxJPEGs
+			case "srtp-profiles":
+				c.SRTPProfiles = strings.Split(*profiles, ",")
+			case "log":
+				c.Log = *level
+			case "https":
+				c.HTTPS = *https
+			case "cert":
+				c.Cert = *certFile
+			case "key":
+				c.Key = *keyFile
+			case "pcap":
+				c.PCAP = *pcapFile
+			case "max-output-bytes":
+				c.MaxOutputBytes = *maxOutput
+			case "disk-reserve":
+				c.DiskReserve = *reserve
+			case "max-sessions":
+				c.Signaling.MaxSessions = *maxSessions
+			case "max-sessions-per-address":
+				c.Signaling.MaxSessionsPerAddress = *perAddress
+			case "answer-timeout":
+				c.Signaling.AnswerTimeout = *answerTimeout
+			case "max-message-bytes":
+				c.Signaling.MaxMessageBytes = *maxMessage
+			case "allowed-origins":
+				c.Signaling.AllowedOrigins = splitList(*origins)
+			case "allowed-hosts":
+				c.Signaling.AllowedHosts = splitList(*hosts)
+			case "connect-rate":
+				c.Signaling.ConnectRate = *connectRate
+			case "connect-burst":
+				c.Signaling.ConnectBurst = *connectBurst
+			}
+		})
+	}
+	return fs, file, apply
+}
+
+// Flags returns the command-line flags, with the defaults, for -h and the docs.
+func Flags() *flag.FlagSet {
+	fs, _, _ := flags(Default())
+	return fs
+}
+
+// Keys lists the settings of defaults.yaml in file order, nested ones as
+// "signaling.max_sessions".
+func Keys() []string {
+	var root yaml.Node
+	if err := yaml.Unmarshal(defaults, &root); err != nil || len(root.Content) == 0 {
+		return nil
+	}
+	var keys []string
+	var walk func(prefix string, n *yaml.Node)
+	walk = func(prefix string, n *yaml.Node) {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i].Value, n.Content[i+1]
+			if v.Kind == yaml.MappingNode {
+				walk(prefix+k+".", v)
+				continue
+			}
+			keys = append(keys, prefix+k)
+		}
+	}
+	walk("", root.Content[0])
+	return keys
+}
+
+// splitList splits a comma-separated flag value; empty gives none.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // decode reads YAML over c, refusing unknown keys so a typo is not silently ignored.
@@ -192,6 +293,20 @@ func (c *Config) Check() error {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(c.Log)); err != nil {
 		return fmt.Errorf("config: log: %w", err)
+	}
+	switch {
+	case (c.Cert == "") != (c.Key == ""):
+		return errors.New("config: cert and key: give both files or neither")
+	case c.Cert != "" && !c.HTTPS:
+		return errors.New("config: cert and key are for https: set https too (flag -https)")
+	case c.MaxOutputBytes < 0:
+		return fmt.Errorf("config: max_output_bytes: %d is negative", c.MaxOutputBytes)
+	case c.DiskReserve < 0:
+		return fmt.Errorf("config: disk_reserve: %d is negative", c.DiskReserve)
+	case c.Signaling.ConnectRate <= 0:
+		return fmt.Errorf("config: signaling.connect_rate: %v: want a positive number of connections per second", c.Signaling.ConnectRate)
+	case c.Signaling.ConnectBurst < 1:
+		return fmt.Errorf("config: signaling.connect_burst: %d: want at least 1", c.Signaling.ConnectBurst)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -128,5 +129,66 @@ func TestOutAndKeyframes(t *testing.T) {
 		if _, err := Load(args, io.Discard); err == nil {
 			t.Errorf("%v: no error", args)
 		}
+	}
+}
+
+// TestFinalSettings covers what final adds: https, the pcap file, the caps
+// on disk use and the connection rate, and the signaling limits as flags.
+func TestFinalSettings(t *testing.T) {
+	c := Default()
+	if c.HTTPS || c.Cert != "" || c.PCAP != "" || c.MaxOutputBytes != 10<<30 || c.DiskReserve != 256<<20 ||
+		c.Signaling.ConnectRate != 2 || c.Signaling.ConnectBurst != 10 {
+		t.Errorf("defaults = %+v", c)
+	}
+	got, err := Load([]string{"-https", "-cert", "c.pem", "-key", "k.pem", "-pcap", "x.pcap", "-max-output-bytes", "1000",
+		"-max-sessions", "300", "-max-sessions-per-address", "200", "-answer-timeout", "3s", "-max-message-bytes", "2048",
+		"-allowed-origins", "https://a.example, https://b.example", "-allowed-hosts", "cam.example", "-connect-rate", "50", "-connect-burst", "100"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := got.Signaling
+	if !got.HTTPS || got.Cert != "c.pem" || got.Key != "k.pem" || got.PCAP != "x.pcap" || got.MaxOutputBytes != 1000 ||
+		s.MaxSessions != 300 || s.MaxSessionsPerAddress != 200 || s.AnswerTimeout != 3*time.Second || s.MaxMessageBytes != 2048 ||
+		strings.Join(s.AllowedOrigins, "|") != "https://a.example|https://b.example" || strings.Join(s.AllowedHosts, "|") != "cam.example" ||
+		s.ConnectRate != 50 || s.ConnectBurst != 100 {
+		t.Errorf("got %+v", got)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-https", "-cert", "c.pem"}, "both"},
+		{[]string{"-cert", "c.pem", "-key", "k.pem"}, "set https"},
+		{[]string{"-max-output-bytes", "-1"}, "max_output_bytes"},
+		{[]string{"-connect-rate", "0"}, "connect_rate"},
+		{[]string{"-connect-burst", "0"}, "connect_burst"},
+	} {
+		if _, err := Load(tc.args, io.Discard); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Load(%q) = %v, want an error containing %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+// TestEverySettingHasAFlag: every key of defaults.yaml can also be set on
+// the command line, under the same name with dashes (signaling.max_sessions
+// is -max-sessions), and the reverse.
+func TestEverySettingHasAFlag(t *testing.T) {
+	flags := map[string]bool{}
+	fs := Flags()
+	fs.VisitAll(func(f *flag.Flag) { flags[f.Name] = true })
+	keys := Keys()
+	for _, k := range keys {
+		name := strings.ReplaceAll(k[strings.LastIndex(k, ".")+1:], "_", "-")
+		if !flags[name] {
+			t.Errorf("setting %s has no flag -%s", k, name)
+		}
+		delete(flags, name)
+	}
+	delete(flags, "config")
+	for name := range flags {
+		t.Errorf("flag -%s sets nothing in defaults.yaml", name)
+	}
+	if len(keys) < 25 {
+		t.Errorf("only %d settings found: %q", len(keys), keys)
 	}
 }

@@ -116,7 +116,7 @@ func TestKeyframeGap(t *testing.T) {
 		{keyframeGap + keyframeGap/2, false},
 		{3 * keyframeGap, true},
 	} {
-		s.handleKeyframe(t0.Add(c.after))
+		s.handleKeyframe(t0.Add(c.after), false)
 		if asked := len(m.asked) == 1; asked != c.asked {
 			t.Errorf("request at +%v: asked %v, want %v", c.after, asked, c.asked)
 		}
@@ -126,5 +126,56 @@ func TestKeyframeGap(t *testing.T) {
 	}
 	if s.tooSoon != 3 {
 		t.Errorf("refused %d, want 3", s.tooSoon)
+	}
+}
+
+// snapshotMedia is keyframeMedia that also takes snapshots.
+type snapshotMedia struct {
+	*keyframeMedia
+	snapped chan string
+}
+
+func (m *snapshotMedia) Snapshot(s *Session) error {
+	m.snapped <- s.ID
+	return nil
+}
+
+// A "snapshot" message reaches Snapshot, not Keyframe, and shares the
+// keyframe button's limit; without a Snapshotter the page is told.
+func TestSnapshot(t *testing.T) {
+	h, km := newKeyframeHarness(t)
+	c, o := h.dial(t)
+	send(t, c, map[string]string{"type": "snapshot"})
+	wantError(t, c, "does not take snapshots")
+
+	h, km = newKeyframeHarness(t)
+	m := &snapshotMedia{keyframeMedia: km, snapped: make(chan string, 10)}
+	h.srv.opt.Media = m
+	c, o = h.dial(t)
+	send(t, c, map[string]string{"type": "snapshot"})
+	select {
+	case id := <-m.snapped:
+		if id != o.Session {
+			t.Errorf("snapshot for %s, want %s", id, o.Session)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Snapshot not called")
+	}
+	send(t, c, map[string]string{"type": "keyframe"})
+	wantError(t, c, "at most one every")
+	if len(km.asked) != 0 {
+		t.Error("a snapshot called Keyframe")
+	}
+	// Push and Milestone reach the page; a milestone only once.
+	s := h.session(t, o.Session)
+	s.Milestone(MilestoneJPEG, "shoot1.jpg")
+	s.Milestone(MilestoneJPEG, "shoot2.jpg")
+	s.Push(Shot{Type: TypeShot, Name: "shoot1.jpg", URL: "/shots/shoot1.jpg", Snapshot: true})
+	var ms Milestone
+	readJSON(t, c, &ms)
+	var shot Shot
+	readJSON(t, c, &shot)
+	if ms.Name != MilestoneJPEG || ms.Text != "shoot1.jpg" || shot.Type != TypeShot || !shot.Snapshot {
+		t.Errorf("got %+v then %+v", ms, shot)
 	}
 }

@@ -32,3 +32,12 @@ type KeyframeRequester interface {
 type FileServer interface {
 	File(name string) (path string, ok bool)
 }
+
+// Snapshotter is what media layers that save pictures may add to Media: the
+// page's "take snapshot" button (a "snapshot" message). Snapshot asks the
+// browser for a keyframe, like Keyframe, and marks the JPEG made from it
+// as the snapshot (a "shot" message with snapshot=true), or says why it
+// cannot. It shares the keyframe button's limit of one a second.
+type Snapshotter interface {
+	Snapshot(s *Session) error
+}

@@ -3,6 +3,7 @@ package signaling
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -47,12 +48,14 @@ type Server struct {
 	mu         sync.Mutex
 	sessions   map[string]*Session // live sessions by id
 	perAddress map[string]int      // live sessions by addressKey
+	buckets    map[string]*bucket  // new connections by addressKey (rate.go)
+	closing    bool                // CloseAll has run: no new sessions
 }
 
 // Stats counts what the server has seen, for tests and the curious.
 type Stats struct {
 	Sessions    atomic.Int64 // sessions opened
-	Refused     atomic.Int64 // requests refused (host, origin, server full)
+	Refused     atomic.Int64 // requests refused (host, origin, server full, too fast)
 	BadMessages atomic.Int64 // messages answered with an error
 	Dropped     atomic.Int64 // messages to browsers dropped: the browser was not reading
 }
@@ -69,6 +72,7 @@ func New(opt Options) *Server {
 		sdpLog:     logging.Layer(opt.Log, "sdp"),
 		sessions:   map[string]*Session{},
 		perAddress: map[string]int{},
+		buckets:    map[string]*bucket{},
 	}
 	if name, err := os.Hostname(); err == nil {
 		s.hostname = strings.ToLower(name)
@@ -145,8 +149,12 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		s.stats.Refused.Add(1)
 		s.refusedSession.warn(s.log, "refused session", "reason", err.Error(), "remote", r.RemoteAddr)
 		deadline := time.Now().Add(closeTimeout)
-		writeJSON(conn, Error{Type: TypeError, Message: err.Error()}, deadline)
-		conn.WriteControl(websocket.CloseMessage, closeFrame(websocket.CloseTryAgainLater, err.Error()), deadline)
+		code := websocket.CloseTryAgainLater
+		if errors.Is(err, errShuttingDown) {
+			code = websocket.CloseGoingAway
+		}
+		writeJSON(conn, Error{Type: TypeError, Message: err.Error(), Fatal: true}, deadline)
+		conn.WriteControl(websocket.CloseMessage, closeFrame(code, err.Error()), deadline)
 		conn.Close()
 		return
 	}
@@ -158,10 +166,17 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 func (s *Server) open(conn *websocket.Conn, r *http.Request) (*Session, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	addr := addressKey(r.RemoteAddr)
+	if s.closing {
+		return nil, errShuttingDown
+	}
+	if !s.allow(addr, time.Now()) {
+		return nil, fmt.Errorf("too many connections from your address: at most %v a second (burst %d); try again in a moment",
+			s.opt.Config.ConnectRate, s.opt.Config.ConnectBurst)
+	}
 	if len(s.sessions) >= s.opt.Config.MaxSessions {
 		return nil, errServerFull
 	}
-	addr := addressKey(r.RemoteAddr)
 	if max := s.opt.Config.MaxSessionsPerAddress; s.perAddress[addr] >= max {
 		return nil, fmt.Errorf("server full for your address: it has %d sessions already, the most allowed; close one or try again later", max)
 	}
@@ -189,9 +204,12 @@ func (s *Server) forget(sess *Session) {
 	}
 }
 
-// CloseAll ends every session, for shutdown.
+// CloseAll ends every session, for shutdown: each page is told (a fatal
+// error, then a close frame 1001, "going away", which tells it to come back
+// later), and no new session is opened from now on.
 func (s *Server) CloseAll(reason string) {
 	s.mu.Lock()
+	s.closing = true
 	all := make([]*Session, 0, len(s.sessions))
 	for _, sess := range s.sessions {
 		all = append(all, sess)
@@ -199,6 +217,19 @@ func (s *Server) CloseAll(reason string) {
 	s.mu.Unlock()
 	slices.SortFunc(all, func(a, b *Session) int { return strings.Compare(a.ID, b.ID) })
 	for _, sess := range all {
-		sess.Close(reason)
+		sess.send(Error{Type: TypeError, Message: reason, Fatal: true})
+		sess.closeWith(websocket.CloseGoingAway, reason)
+	}
+}
+
+// Wait waits until every session has ended and freed what it held, or
+// until the deadline; it reports how many sessions are left.
+func (s *Server) Wait(deadline time.Time) int {
+	for {
+		n := s.Sessions()
+		if n == 0 || !time.Now().Before(deadline) {
+			return n
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -107,6 +107,14 @@ func (h *harness) dial(t *testing.T) (*websocket.Conn, Offer) {
 	if o.Type != TypeOffer {
 		t.Fatalf("first message is %q, want an offer", o.Type)
 	}
+	// Then the page's timeline: the WebSocket at 0 ms, and the offer.
+	for _, want := range []string{MilestoneWebSocket, MilestoneOffer} {
+		var m Milestone
+		readJSON(t, c, &m)
+		if m.Type != TypeMilestone || m.Name != want || m.MS < 0 || m.Text == "" || (want == MilestoneWebSocket && m.MS != 0) {
+			t.Fatalf("got %+v, want the milestone %q", m, want)
+		}
+	}
 	return c, o
 }
 
@@ -184,11 +192,13 @@ func send(t *testing.T, c *websocket.Conn, v any) {
 	}
 }
 
-// wantError reads the next message and checks it is an error mentioning want.
+// wantError reads the next message but milestones and checks it is an
+// error mentioning want.
 func wantError(t *testing.T, c *websocket.Conn, want string) {
 	t.Helper()
 	var e Error
-	readJSON(t, c, &e)
+	for readJSON(t, c, &e); e.Type == TypeMilestone; readJSON(t, c, &e) {
+	}
 	if e.Type != TypeError || !strings.Contains(e.Message, want) {
 		t.Fatalf("got %+v, want an error containing %q", e, want)
 	}
@@ -471,12 +481,82 @@ func TestCloseFreesSession(t *testing.T) {
 func TestServerCloses(t *testing.T) {
 	h := newHarness(t, nil)
 	c, _ := h.dial(t)
-	h.srv.CloseAll("consent expired")
+	h.srv.CloseAll("server shutting down")
+	var e Error
+	readJSON(t, c, &e)
+	if e.Type != TypeError || !e.Fatal || e.Message != "server shutting down" {
+		t.Errorf("got %+v, want a fatal error", e)
+	}
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
 	_, _, err := c.ReadMessage()
 	var ce *websocket.CloseError
-	if !errors.As(err, &ce) || ce.Text != "consent expired" {
-		t.Errorf("read after close: %v", err)
+	if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway || ce.Text != "server shutting down" {
+		t.Errorf("read after close: %v, want 1001 (going away: the page comes back)", err)
+	}
+	// No new session until the server is gone.
+	c2, _, err := h.dialOrigin(h.http.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	wantError(t, c2, "shutting down")
+	if _, _, err := c2.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+		t.Errorf("new socket after CloseAll: %v, want 1001", err)
+	}
+	if n := h.srv.Wait(time.Now().Add(5 * time.Second)); n != 0 {
+		t.Errorf("%d sessions left after Wait", n)
+	}
+}
+
+// TestConnectRate: an address may open connect_burst sockets at once, then
+// connect_rate a second; the next is refused with a clear error and 1013.
+func TestConnectRate(t *testing.T) {
+	h := newHarness(t, func(c *config.Signaling) { c.ConnectRate, c.ConnectBurst, c.MaxSessionsPerAddress = 0.5, 3, 100 })
+	for range 3 {
+		h.dial(t)
+	}
+	c, _, err := h.dialOrigin(h.http.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var e Error
+	readJSON(t, c, &e)
+	if e.Type != TypeError || !e.Fatal || !strings.Contains(e.Message, "too many connections from your address") {
+		t.Fatalf("got %+v, want a fatal error about the rate", e)
+	}
+	if _, _, err := c.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseTryAgainLater) {
+		t.Errorf("got %v, want 1013 (try again later)", err)
+	}
+	if n := h.srv.Stats().Refused.Load(); n != 1 {
+		t.Errorf("refused %d, want 1", n)
+	}
+}
+
+// TestBucketsBounded: a flood from ever new addresses cannot grow the map
+// of buckets past maxBuckets.
+func TestBucketsBounded(t *testing.T) {
+	h := newHarness(t, nil)
+	now := time.Now()
+	h.srv.mu.Lock()
+	defer h.srv.mu.Unlock()
+	for i := range 3 * maxBuckets {
+		if !h.srv.allow(fmt.Sprintf("198.51.%d.%d", i/256, i%256), now) {
+			t.Fatal("a new address refused")
+		}
+	}
+	if n := len(h.srv.buckets); n > maxBuckets {
+		t.Errorf("%d buckets, more than %d", n, maxBuckets)
+	}
+	// Tokens come back at the rate.
+	for range h.srv.opt.Config.ConnectBurst {
+		h.srv.allow("192.0.2.1", now)
+	}
+	if h.srv.allow("192.0.2.1", now) {
+		t.Error("burst+1 allowed")
+	}
+	if !h.srv.allow("192.0.2.1", now.Add(time.Duration(float64(time.Second)/h.srv.opt.Config.ConnectRate))) {
+		t.Error("no token back after 1/rate")
 	}
 }
 

@@ -21,7 +21,10 @@ import (
 	"nutsandbolts/final/sdp"
 )
 
-var errServerFull = errors.New("server full: too many sessions, try again later")
+var (
+	errServerFull   = errors.New("server full: too many sessions, try again later")
+	errShuttingDown = errors.New("server shutting down: try again in a moment")
+)
 
 // Bad messages: the first loggedBadMessages of a session are logged, the
 // rest only counted (the count is in the "session closed" line), and the
@@ -62,6 +65,9 @@ type Session struct {
 	written chan struct{} // closed when writeLoop has returned
 	dropped atomic.Int64  // messages not queued: the browser was not reading
 
+	milestones sync.Mutex
+	reached    map[string]bool // milestones sent, each once
+
 	closeOnce sync.Once
 	closeCode int    // of the close frame (RFC 6455 §7.4.1), set once by closeWith
 	reason    string // why the session ended, set once by closeWith
@@ -90,13 +96,17 @@ func (s *Session) run() {
 	defer s.end()
 	go s.writeLoop()
 	s.Log.Info("session opened", "remote", s.conn.RemoteAddr().String(), "origin", s.Origin)
-	s.sendOffer()
+	offered := s.sendOffer()
+	// The offer goes first (the server speaks first), then the timeline:
+	// the WebSocket as accepted (0 ms), and the offer.
+	s.milestone(MilestoneWebSocket, "connected to "+s.Host, 0)
+	s.milestone(MilestoneOffer, fmt.Sprintf("%d candidates", len(s.Offer.Candidates)), offered)
 	// A session holds a slot of max_sessions: one that never answers gives
 	// it back after answer_timeout.
 	timeout := s.srv.opt.Config.AnswerTimeout
 	timer := time.AfterFunc(timeout, func() {
 		if !s.answered.Load() {
-			s.send(Error{Type: TypeError, Message: fmt.Sprintf("no answer within %v: closing the session", timeout)})
+			s.send(Error{Type: TypeError, Message: fmt.Sprintf("no answer within %v: closing the session", timeout), Fatal: true})
 			s.closeWith(websocket.ClosePolicyViolation, fmt.Sprintf("no answer within %v", timeout))
 		}
 	})
@@ -181,7 +191,9 @@ func (s *Session) handle(data []byte) {
 		}
 		s.handleState(m)
 	case TypeKeyframe:
-		s.handleKeyframe(time.Now())
+		s.handleKeyframe(time.Now(), false)
+	case TypeSnapshot:
+		s.handleKeyframe(time.Now(), true)
 	case TypeStats:
 		var m BrowserStats
 		if err := json.Unmarshal(data, &m); err != nil {
@@ -195,8 +207,9 @@ func (s *Session) handle(data []byte) {
 }
 
 // sendOffer sends the offer: fresh ICE credentials, the certificate's
-// fingerprint, and whatever the media layers add.
-func (s *Session) sendOffer() {
+// fingerprint, and whatever the media layers add. It returns when, after
+// the WebSocket opened, the offer was queued.
+func (s *Session) sendOffer() time.Duration {
 	ufrag, pwd := sdp.NewICECredentials()
 	s.Offer = &sdp.Offer{
 		SessionID:   randomSessionID(),
@@ -210,6 +223,7 @@ func (s *Session) sendOffer() {
 	text := s.Offer.Marshal()
 	s.sdpLog.Info("offer", "ufrag", s.Offer.Ufrag, "candidates", len(s.Offer.Candidates), "sdp", text)
 	s.send(Offer{Type: TypeOffer, SDP: text, Session: s.ID, Step: s.srv.opt.Step, ICEServers: servers})
+	return s.Elapsed()
 }
 
 // handleAnswer parses and checks the browser's answer, then hands it to the
@@ -242,7 +256,9 @@ func (s *Session) handleAnswer(text string) {
 		"candidates", len(a.Candidates))
 	if err := s.srv.opt.Media.Answer(s); err != nil {
 		s.reject(err.Error())
+		return
 	}
+	s.Milestone(MilestoneAnswer, fmt.Sprintf("%s, VP8 as payload type %d", a.Direction, a.VP8PayloadType))
 }
 
 // handleCandidate logs a trickled candidate. The server is ICE-lite, so it
@@ -315,12 +331,13 @@ func (s *Session) handleStats(now time.Time, m BrowserStats) {
 // keyframeGap is the least time between two keyframe requests of a session.
 const keyframeGap = time.Second
 
-// handleKeyframe passes the page's "request a keyframe" button to the
-// media layers, at most once per keyframeGap. A keyframe is many times the
-// size of another frame, so a page clicking away would make the browser
-// send little else. A request that comes too soon is answered with an error
-// and counted, but it is not a bad message: a person may click twice.
-func (s *Session) handleKeyframe(now time.Time) {
+// handleKeyframe passes the page's "request a keyframe" button, or its
+// "take snapshot" button, to the media layers, at most once per
+// keyframeGap. A keyframe is many times the size of another frame, so a
+// page clicking away would make the browser send little else. A request
+// that comes too soon is answered with an error and counted, but it is not
+// a bad message: a person may click twice.
+func (s *Session) handleKeyframe(now time.Time, snapshot bool) {
 	if !s.keyframe.IsZero() && now.Sub(s.keyframe) < keyframeGap {
 		s.tooSoon++
 		if s.tooSoon == 1 {
@@ -330,6 +347,18 @@ func (s *Session) handleKeyframe(now time.Time) {
 		return
 	}
 	s.keyframe = now
+	if snapshot {
+		t, ok := s.srv.opt.Media.(Snapshotter)
+		if !ok {
+			s.send(Error{Type: TypeError, Message: "this server does not take snapshots"})
+			return
+		}
+		s.Log.Info("the page asks for a snapshot")
+		if err := t.Snapshot(s); err != nil {
+			s.send(Error{Type: TypeError, Message: "snapshot: " + err.Error()})
+		}
+		return
+	}
 	k, ok := s.srv.opt.Media.(KeyframeRequester)
 	if !ok {
 		s.send(Error{Type: TypeError, Message: "this step of the server does not ask for keyframes"})
@@ -364,7 +393,7 @@ func (s *Session) reject(reason string, attrs ...any) {
 	}
 	s.send(Error{Type: TypeError, Message: reason})
 	if s.bad >= maxBadMessages {
-		s.send(Error{Type: TypeError, Message: fmt.Sprintf("%d bad messages: closing the session", s.bad)})
+		s.send(Error{Type: TypeError, Message: fmt.Sprintf("%d bad messages: closing the session", s.bad), Fatal: true})
 		s.closeWith(websocket.ClosePolicyViolation, "too many bad messages")
 	}
 }
@@ -374,6 +403,32 @@ func (s *Session) reject(reason string, attrs ...any) {
 func (s *Session) Notify(layer, text string) {
 	s.send(Event{Type: TypeEvent, Layer: layer, Text: text})
 }
+
+// Milestone tells the page that the session has reached a layer, once per
+// name: later calls with the same name do nothing. It never blocks (see
+// send); the UDP loop and the JPEG workers call it.
+func (s *Session) Milestone(name, text string) { s.milestone(name, text, s.Elapsed()) }
+
+// milestone is Milestone at a given time since the WebSocket opened.
+func (s *Session) milestone(name, text string, at time.Duration) {
+	s.milestones.Lock()
+	if s.reached == nil {
+		s.reached = map[string]bool{}
+	}
+	first := !s.reached[name]
+	s.reached[name] = true
+	s.milestones.Unlock()
+	if first {
+		s.send(Milestone{Type: TypeMilestone, Name: name, MS: at.Milliseconds(), Text: text})
+	}
+}
+
+// Elapsed is the time since the server accepted the session's WebSocket.
+func (s *Session) Elapsed() time.Duration { return time.Since(s.opened) }
+
+// Push sends the page one of the messages the media layers make (Shot,
+// MediaStats). Like Notify, it never blocks.
+func (s *Session) Push(v any) { s.send(v) }
 
 // Close ends the session: the writer sends what is queued and a close
 // frame, and closes the socket; the read loop then returns and frees the
