@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -47,7 +48,7 @@ func main() {
 		log.Error("cannot start", "err", err.Error())
 		os.Exit(1)
 	}
-	p.wait(ctx)
+	p.wait(ctx, stop)
 }
 
 // program is the running server: its listeners and its layers. Sockets,
@@ -93,41 +94,82 @@ func start(cfg *config.Config, log *slog.Logger) (*program, error) {
 		m.close()
 		return nil, err
 	}
-	p.httpSrv = &http.Server{Handler: p.signaling.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	p.httpSrv = &http.Server{Handler: p.handler(cfg), ReadHeaderTimeout: 10 * time.Second}
+	scheme := "http"
+	if cfg.HTTPS {
+		tlsConfig, desc, err := httpsConfig(cfg, localAddresses(), time.Now())
+		if err != nil {
+			p.http.Close()
+			m.close()
+			return nil, err
+		}
+		scheme = "https"
+		p.http = tls.NewListener(p.http, tlsConfig)
+		mainLog.Info("serving the page over https", "certificate", desc)
+	}
 	go func() { p.done <- p.httpSrv.Serve(p.http) }()
-	mainLog.Info("listening", "page", pageURL(p.http.Addr()))
-	mainLog.Info("waiting for a browser: open the page and press Start (Ctrl-C stops the server)", "page", pageURL(p.http.Addr()))
+	page := pageURL(scheme, p.http.Addr())
+	mainLog.Info("listening", "page", page)
+	for _, u := range lanURLs(scheme, p.http.Addr(), localAddresses()) {
+		if cfg.HTTPS {
+			mainLog.Info("on another device of this network (a phone), open", "page", u)
+		} else {
+			mainLog.Debug("other devices reach the page here, but their browsers allow the camera only over https: start with -https", "page", u)
+		}
+	}
+	mainLog.Info("waiting for a browser: open the page and press Start (Ctrl-C stops the server)", "page", page)
 	return p, nil
 }
 
-// wait serves until ctx ends or the HTTP server fails, then shuts down.
-func (p *program) wait(ctx context.Context) {
+// handler is the signaling server's handler (the page, /ws, /shots/) with
+// what an operator needs besides: /healthz and /metrics.
+func (p *program) handler(cfg *config.Config) http.Handler {
+	return p.signaling.Handler()
+}
+
+// wait serves until ctx ends (SIGINT, SIGTERM) or the HTTP server fails,
+// then shuts down. stopSignals gives the signals back to Go's default: a
+// second Ctrl-C during the shutdown ends the process at once.
+func (p *program) wait(ctx context.Context, stopSignals func()) {
 	select {
 	case <-ctx.Done():
-		p.log.Info("shutting down")
+		stopSignals()
+		p.log.Info("shutting down: closing every session (Ctrl-C again to exit at once)")
 	case err := <-p.done:
 		p.log.Error("HTTP server stopped", "err", err.Error())
 	}
 	p.close()
 }
 
-// close ends every session and closes the listeners.
+// shutdownWait is how long the shutdown waits for the pages to close
+// their sessions before it closes what is left itself.
+const shutdownWait = 3 * time.Second
+
+// close shuts down in order: no new sessions; every page told (it will
+// come back when the server does) and every DTLS association ended with a
+// close_notify; then the HTTP server, the UDP loop, and last the writers,
+// which finish the JPEGs in flight and close the IVF files.
 func (p *program) close() {
+	start := time.Now()
 	p.signaling.CloseAll("server shutting down")
+	if n := p.signaling.Wait(start.Add(shutdownWait)); n > 0 {
+		p.log.Warn("sessions still open after the wait: closing them", "sessions", n)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	p.httpSrv.Shutdown(ctx)
 	p.media.close()
+	p.log.Info("stopped", "took", time.Since(start).Round(time.Millisecond).String())
 }
 
 // pageURL is the address to open in a browser. Browsers allow the camera only
 // on https or on localhost, so a wildcard address is shown as localhost.
-func pageURL(a net.Addr) string {
+func pageURL(scheme string, a net.Addr) string {
 	host, port, _ := net.SplitHostPort(a.String())
 	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return scheme + "://" + net.JoinHostPort(host, port)
 }
 
 // stepName is this program's directory name, from its module path.

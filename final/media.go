@@ -36,6 +36,7 @@ type media struct {
 	keyframes  time.Duration   // the periodic keyframe request, 0 for none
 	public     netip.AddrPort  // our server-reflexive address, if a STUN server told us
 	candidates []sdp.Candidate // the server's candidates, the same in every offer
+	disk       *budget         // what the run may still write (disk.go)
 }
 
 // newMedia starts the layers below signaling. The certificate is the one
@@ -74,6 +75,8 @@ func newMedia(cfg *config.Config, certificate *cert.Certificate, log *slog.Logge
 		u.conn.Close()
 		return nil, err
 	}
+	m.disk = newBudget(cfg.Out, cfg.MaxOutputBytes, cfg.DiskReserve)
+	u.recorder.budget, u.shots.budget = m.disk, m.disk
 	if cfg.STUN != "" {
 		if m.public, err = u.discover(cfg.STUN); err != nil {
 			u.stunLog.Warn("no public address: going on without it", "server", cfg.STUN, "err", err.Error())

@@ -47,11 +47,16 @@ type peer struct {
 	out          [][]byte      // SRTCP datagrams to send to the browser
 
 	// What the page is told (final): its timeline, its stats, its gallery.
-	sawRTP    bool         // the first RTP packet has been decrypted
-	snapshot  bool         // the next keyframe answers the page's snapshot button
-	skipped   int64        // keyframes the photographer could not take
-	jpegs     atomic.Int64 // JPEG files written for this session (by the workers)
-	lastBytes uint64       // RTP bytes received at the last stats message
+	sawRTP      bool         // the first RTP packet has been decrypted
+	snapshot    bool         // the next keyframe answers the page's snapshot button
+	skipped     int64        // keyframes the photographer could not take
+	jpegs       atomic.Int64 // JPEG files written for this session (by the workers)
+	refusedTold atomic.Bool  // the page has been told that files are no longer written
+	lastBytes   uint64       // RTP bytes received at the last stats message
+
+	timerAt     time.Time // the deadline the loop's heap holds for the peer (timers.go)
+	timerGen    uint64    // which heap entry is current
+	timerQueued bool      // the heap holds an entry for timerAt
 }
 
 // newPeer prepares the DTLS server for one session. Its check of the
@@ -172,7 +177,7 @@ func (p *peer) frame(s *stream, f *vp8.Frame) {
 		p.session.Milestone(signaling.MilestoneKeyframe, size+", "+strconv.Itoa(len(f.Data))+" bytes in "+strconv.Itoa(f.Packets)+" packets")
 	}
 	if f.Keyframe && p.photographer != nil {
-		if p.photographer.take(shot{session: p.id, frame: bytes.Clone(f.Data), saved: p.saved(p.snapshot)}) {
+		if p.photographer.take(shot{session: p.id, frame: bytes.Clone(f.Data), saved: p.saved(p.snapshot), refused: p.refused}) {
 			p.snapshot = false
 		} else {
 			p.skipped++
@@ -180,7 +185,7 @@ func (p *peer) frame(s *stream, f *vp8.Frame) {
 	}
 	if p.recorder != nil {
 		p.recorder.frame(recording{session: p.id, frame: bytes.Clone(f.Data), ts: f.Timestamp,
-			width: f.Width, height: f.Height, resized: f.Resized, keyframe: f.Keyframe})
+			width: f.Width, height: f.Height, resized: f.Resized, keyframe: f.Keyframe, refused: p.refused})
 	}
 }
 
@@ -196,6 +201,15 @@ func (p *peer) saved(snapshot bool) func(name string, width, height, size int) {
 		s.Milestone(signaling.MilestoneJPEG, name)
 		s.Push(signaling.Shot{Type: signaling.TypeShot, Name: name, URL: "/shots/" + name, Width: width, Height: height,
 			Bytes: size, Snapshot: snapshot, MS: s.Elapsed().Milliseconds()})
+	}
+}
+
+// refused tells the page, once, that its video or its JPEGs can no longer
+// be written (a full disk, the output cap): the session goes on, and what
+// was saved stays. The recorder's goroutine and the workers call it.
+func (p *peer) refused(err error) {
+	if p.refusedTold.CompareAndSwap(false, true) {
+		p.session.Push(signaling.Error{Type: signaling.TypeError, Message: "files are no longer saved: " + err.Error()})
 	}
 }
 

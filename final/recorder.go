@@ -30,13 +30,15 @@ type recording struct {
 	ts       uint32 // its RTP timestamp
 	width    int    // the picture size of the last keyframe
 	height   int
-	resized  bool // a keyframe whose size differs from the one before
-	keyframe bool // a file starts only at a keyframe
+	resized  bool        // a keyframe whose size differs from the one before
+	keyframe bool        // a file starts only at a keyframe
+	refused  func(error) // told, once per session, when its video can no longer be written; may be nil
 }
 
 // recorder owns the files. Only its goroutine touches them.
 type recorder struct {
 	dir     string
+	budget  *budget      // bytes the run may still write (disk.go); nil: no limit
 	log     *slog.Logger // [ivf]
 	queue   chan recording
 	dropped atomic.Uint64 // frames dropped because the queue was full
@@ -109,6 +111,7 @@ type file struct {
 	name     string
 	parts    int // files this session has had (a new one per size change)
 	frames   int
+	stopped  bool // the budget refused a frame: nothing more is written for the session
 }
 
 // run is the recorder's goroutine.
@@ -162,6 +165,15 @@ func (r *recorder) write(files map[string]*file, rec recording) {
 		f = &file{}
 		files[rec.session] = f
 	}
+	if f.stopped {
+		return
+	}
+	if r.budget != nil {
+		if err := r.budget.take(len(rec.frame) + 12); err != nil { // the frame and its IVF header
+			r.stop(rec, f, err)
+			return
+		}
+	}
 	if f.w == nil {
 		if !rec.keyframe {
 			return // a player needs a keyframe first
@@ -172,11 +184,24 @@ func (r *recorder) write(files map[string]*file, rec recording) {
 		}
 	}
 	if err := f.w.WriteFrame(f.timeline.PTS(rec.ts), rec.frame); err != nil {
-		r.log.Error("cannot write a frame", "session", rec.session, "file", f.name, "err", err.Error())
-		r.finish(rec.session, f) // the next frame tries a new file
+		// A full disk, a folder removed: the file so far stays readable
+		// (its header is rewritten on close) and nothing more is tried
+		// for this session.
+		r.stop(rec, f, err)
 		return
 	}
 	f.frames++
+}
+
+// stop ends a session's recording for good, keeping what was written, and
+// tells the log and the page why.
+func (r *recorder) stop(rec recording, f *file, err error) {
+	f.stopped = true
+	r.log.Error("no more video written for this session", "session", rec.session, "err", err.Error())
+	r.finish(rec.session, f)
+	if rec.refused != nil {
+		rec.refused(err)
+	}
 }
 
 // open starts a session's next IVF file, sized as its last keyframe.

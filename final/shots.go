@@ -34,17 +34,20 @@ type shot struct {
 	session string
 	frame   []byte                                     // the VP8 keyframe, owned by the worker
 	saved   func(name string, width, height, size int) // told of the file, on the worker; may be nil
+	refused func(error)                                // told when the file cannot be written; may be nil
 }
 
 // photographer owns the JPEG files.
 type photographer struct {
-	dir     string
-	quality int
-	max     int // files this run may write; past it, keyframes are not saved
-	log     *slog.Logger
-	queue   chan shot
-	skipped atomic.Uint64 // keyframes not saved because the queue was full
-	wg      sync.WaitGroup
+	dir      string
+	budget   *budget // bytes the run may still write (disk.go); nil: no limit
+	quality  int
+	max      int // files this run may write; past it, keyframes are not saved
+	log      *slog.Logger
+	queue    chan shot
+	skipped  atomic.Uint64 // keyframes not saved because the queue was full
+	failures atomic.Uint64 // JPEGs not saved: the disk refused, or the budget
+	wg       sync.WaitGroup
 
 	mu      sync.Mutex
 	next    int  // the number of the next file
@@ -97,6 +100,9 @@ func (p *photographer) close() {
 	if n := p.skipped.Load(); n > 0 {
 		p.log.Info("keyframes not saved because the workers were busy", "keyframes", n)
 	}
+	if n := p.failures.Load(); n > 0 {
+		p.log.Warn("JPEG files not saved: the disk or the cap refused them", "files", n)
+	}
 }
 
 // work is one worker: its own decoder, reused from frame to frame.
@@ -122,7 +128,12 @@ func (p *photographer) work() {
 		encoded := time.Since(start)
 		name, err := p.save(buf.Bytes())
 		if err != nil {
-			p.log.Error("cannot save the JPEG", "session", s.session, "err", err.Error())
+			if p.failures.Add(1) == 1 {
+				p.log.Error("cannot save the JPEG (further failures are only counted)", "session", s.session, "err", err.Error())
+			}
+			if s.refused != nil {
+				s.refused(err)
+			}
 			continue
 		}
 		if name == "" {
@@ -150,6 +161,12 @@ func (p *photographer) save(data []byte) (string, error) {
 		}
 		p.mu.Unlock()
 		return "", nil
+	}
+	if p.budget != nil {
+		if err := p.budget.take(len(data)); err != nil {
+			p.mu.Unlock()
+			return "", err
+		}
 	}
 	n := p.next
 	p.next++

@@ -60,6 +60,7 @@ type udpLoop struct {
 	shots      *photographer                 // saves keyframes as JPEG files, on its workers
 	dtlsBase   dtls.Config                   // what every session's DTLS server shares
 	peers      map[string]*peer              // each session's media stack, once its answer has arrived (peer.go)
+	timers     timerHeap                     // the peers' deadlines, earliest first (timers.go)
 	current    string                        // the session whose peer the loop is calling, for the safety net
 	packets    chan packet                   // datagrams from the reader goroutine
 	calls      chan func()                   // work from other goroutines, run on the loop
@@ -215,25 +216,28 @@ func (u *udpLoop) run() {
 			u.callSafely(f)
 			u.flushAll()
 		case now := <-timer.C:
-			u.timeoutSafely(now)
-			u.flushAll()
+			for _, p := range u.timeoutSafely(now) {
+				if u.peers[p.id] == p {
+					u.flushPeer(p)
+				}
+			}
+			u.flushAgent()
 		}
 		timer.Reset(time.Until(u.nextDeadline()))
 	}
 }
 
 // nextDeadline is the earliest time the agent or a peer wants to be woken:
-// consent expiry, a retransmission. A scan of every session is fine for a
-// tutorial's hundreds of sessions; a heap would scale further.
+// consent expiry, a retransmission, a NACK, a receiver report. The peers'
+// deadlines are kept in a heap (timers.go), so this costs the same with
+// one session or a thousand.
 func (u *udpLoop) nextDeadline() time.Time {
 	next := time.Now().Add(time.Hour)
 	if d, ok := u.agent.PollTimeout(); ok && d.Before(next) {
 		next = d
 	}
-	for _, p := range u.peers {
-		if d, ok := p.deadline(); ok && d.Before(next) {
-			next = d
-		}
+	if d, ok := u.timers.next(u.peers); ok && d.Before(next) {
+		next = d
 	}
 	return next
 }
@@ -250,18 +254,26 @@ func (u *udpLoop) handleSafely(now time.Time, from netip.AddrPort, b []byte) (id
 	return u.handle(now, from, b)
 }
 
-func (u *udpLoop) timeoutSafely(now time.Time) {
+// timeoutSafely runs the timers that are due: the agent's, then those of
+// the peers whose deadline has come, which it returns to be flushed.
+func (u *udpLoop) timeoutSafely(now time.Time) (due []*peer) {
 	defer func() {
 		if r := recover(); r != nil {
 			u.survive(netip.AddrPort{}, r)
 		}
 	}()
 	u.agent.HandleTimeout(now)
-	for id, p := range u.peers {
-		u.current = id
+	for {
+		p := u.timers.popDue(now, u.peers)
+		if p == nil {
+			break
+		}
+		due = append(due, p)
+		u.current = p.id
 		p.timeout(now)
 	}
 	u.current = ""
+	return due
 }
 
 func (u *udpLoop) callSafely(f func()) {
@@ -387,6 +399,7 @@ func (u *udpLoop) flushPeer(p *peer) {
 		u.send(b, p.remote())
 	}
 	p.out = p.out[:0]
+	u.timers.schedule(p, u.peers)
 }
 
 // flushAll flushes the agent and every peer, after a timer or work from
@@ -577,6 +590,17 @@ func dropReason(err error) string {
 // close stops the reader, and with it the loop, after reading the kernel's
 // count of dropped datagrams while the socket is still open.
 func (u *udpLoop) close() {
+	// Sessions that signaling has not closed yet (the shutdown's wait ran
+	// out) still get their close_notify (RFC 5246 §7.2.1).
+	u.do(func() {
+		for id, p := range u.peers {
+			if p.started {
+				p.conn.Close()
+				u.flushPeer(p)
+			}
+			u.end(id, "server shutting down")
+		}
+	})
 	n := u.kernelDrops()
 	u.mu.Lock()
 	u.kernel = n

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"container/heap"
 	"crypto/aes"
 	"crypto/cipher"
 	"log/slog"
@@ -174,9 +175,13 @@ func TestPanicInPeerEndsOnlyItsSession(t *testing.T) {
 	}
 	good := newPeer(&signaling.Session{ID: "good"}, dtls.Config{}, sdp.Fingerprint{}, slog.New(slog.DiscardHandler), slog.New(slog.DiscardHandler), testVideo(), nil)
 	u.peers["good"] = good
-	u.peers["buggy"] = &peer{id: "buggy"} // no conn: its timer panics
-	for range 2 {                         // the map's order is random: twice makes sure "good" is visited too
-		u.timeoutSafely(time.Now())
+	buggy := &peer{id: "buggy"} // no conn: its timer panics
+	u.peers["buggy"] = buggy
+	u.timers.schedule(good, u.peers)
+	buggy.timerQueued = true
+	heap.Push(&u.timers, timerEntry{at: time.Now(), p: buggy}) // due now
+	for range 2 {
+		u.timeoutSafely(time.Now().Add(2 * time.Second)) // both due
 	}
 	if _, ok := u.peers["buggy"]; ok {
 		t.Error("the session whose peer panicked is still there")

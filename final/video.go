@@ -63,7 +63,7 @@ type video struct {
 	summary  time.Time // when the next once-a-second line is due
 	frames   int       // frames in the current second
 	onFrame  func(s *stream, f *vp8.Frame)
-	onSecond func(fps int) // once a second while video flows, with the frames of that second (final: the page's stats)
+	onSecond func(fps int)  // once a second while video flows, with the frames of that second (final: the page's stats)
 	dropped  map[string]int // packets refused by the receiver or the assembler, by reason
 
 	totalFrames, totalKeyframes int64 // since the session began, for the page

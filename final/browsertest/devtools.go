@@ -203,8 +203,8 @@ type target struct {
 
 // ConnectDevTools connects to the first page target of the browser whose
 // DevTools HTTP endpoint is at addr ("127.0.0.1:PORT"), retrying until the
-// page exists or ctx ends, and turns on the Runtime domain so that console
-// messages are collected (see [DevTools.Console]).
+// page exists or ctx ends, and turns on the Runtime and Page domains
+// (Runtime's console events are collected: see [DevTools.Console]).
 func ConnectDevTools(ctx context.Context, addr string) (*DevTools, error) {
 	var last error
 	for {
@@ -214,9 +214,13 @@ func ConnectDevTools(ctx context.Context, addr string) (*DevTools, error) {
 			if err != nil {
 				return nil, err
 			}
-			if err := d.Call(ctx, "Runtime.enable", nil, nil); err != nil {
-				d.Close()
-				return nil, err
+			// Runtime for console events; Page for AddScript, which
+			// needs it on (and whose events nothing here reads).
+			for _, domain := range []string{"Runtime", "Page"} {
+				if err := d.Call(ctx, domain+".enable", nil, nil); err != nil {
+					d.Close()
+					return nil, err
+				}
 			}
 			return d, nil
 		}

@@ -86,6 +86,9 @@ func fakeChromium(t *testing.T) *httptest.Server {
 			case "Runtime.enable":
 				send(`{"method":"Runtime.consoleAPICalled","params":{"type":"log","args":[{"type":"string","value":"hello"},{"type":"number","value":42}]}}`)
 				send(`{"id":%d,"result":{}}`, m.ID)
+			case "Page.enable":
+				send(`{"method":"Page.frameNavigated","params":{}}`)
+				send(`{"id":%d,"result":{}}`, m.ID)
 			case "Slow.call":
 				held = fmt.Appendf(nil, `{"id":%d,"result":{"n":1}}`, m.ID)
 			case "Fast.call":

@@ -81,15 +81,15 @@ type ClientConfig struct {
 type clientState int
 
 const (
-	clientWaitHelloVerify       clientState = iota // flight 1 sent: HelloVerifyRequest (or ServerHello)
-	clientWaitServerHello                          // flight 3 sent
-	clientWaitCertificate                          // flight 4, message by message
-	clientWaitServerKeyExchange                    //
-	clientWaitCertificateRequest                   //
-	clientWaitServerHelloDone                      //
-	clientWaitChangeCipherSpec                     // flight 5 sent
-	clientWaitFinished                             // reading epoch 1
-	clientEstablished                              // the server's Finished verified
+	clientWaitHelloVerify        clientState = iota // flight 1 sent: HelloVerifyRequest (or ServerHello)
+	clientWaitServerHello                           // flight 3 sent
+	clientWaitCertificate                           // flight 4, message by message
+	clientWaitServerKeyExchange                     //
+	clientWaitCertificateRequest                    //
+	clientWaitServerHelloDone                       //
+	clientWaitChangeCipherSpec                      // flight 5 sent
+	clientWaitFinished                              // reading epoch 1
+	clientEstablished                               // the server's Finished verified
 )
 
 // clientExpects is the handshake message each state accepts: the server's

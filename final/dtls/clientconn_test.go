@@ -8,13 +8,13 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 )
 
 // pair is a ClientConn and a server Conn joined in memory.
 type pair struct {
-	t    *testing.T
 	now  time.Time
 	cl   *ClientConn
 	srv  *Conn
@@ -29,8 +29,8 @@ type pair struct {
 // newPair makes a client whose certificate the server checks by SHA-256,
 // as WebRTC does with the fingerprints, and a server the client checks the
 // same way.
-func newPair(t *testing.T, mutate func(*ClientConfig, *Config)) *pair {
-	scfg := testConfig(t)
+func newPair(t testing.TB, mutate func(*ClientConfig, *Config)) *pair {
+	scfg := pairServerConfig(t)
 	der, key, err := clientCert()
 	if err != nil {
 		t.Fatal(err)
@@ -46,8 +46,20 @@ func newPair(t *testing.T, mutate func(*ClientConfig, *Config)) *pair {
 	if mutate != nil {
 		mutate(ccfg, scfg)
 	}
-	return &pair{t: t, now: t0, srv: Server(scfg), cl: Client(t0, ccfg)}
+	return &pair{now: t0, srv: Server(scfg), cl: Client(t0, ccfg)}
 }
+
+// pairServerConfig is testConfig with a certificate made once, so that a
+// fuzz target can make pairs fast. Each call returns a fresh copy.
+var pairServerConfig = func() func(t testing.TB) *Config {
+	var once sync.Once
+	var cfg *Config
+	return func(t testing.TB) *Config {
+		once.Do(func() { cfg = testConfig(t) })
+		c := *cfg
+		return &c
+	}
+}()
 
 // pinned accepts only the certificate whose SHA-256 is that of want, as a
 // comparison of a=fingerprint values would.
@@ -62,8 +74,8 @@ func pinned(want []byte) func([][]byte) error {
 }
 
 // pump carries datagrams both ways until nothing moves, then advances the
-// clock to the earliest timer, until both sides are done or the clock has
-// passed limit.
+// clock to the earliest timer, until both sides are done or the next timer
+// is more than limit after t0.
 func (p *pair) pump(limit time.Duration) {
 	end := t0.Add(limit)
 	for !p.now.After(end) {
@@ -91,8 +103,8 @@ func (p *pair) pump(limit time.Duration) {
 		if st, sok := p.srv.PollTimeout(); sok && (!ok || st.Before(next)) {
 			next, ok = st, true
 		}
-		if !ok {
-			return // both done: nothing will ever move again
+		if !ok || next.After(end) {
+			return // both done, or the next timer is beyond the limit
 		}
 		p.now = next
 		p.cl.HandleTimeout(p.now)
@@ -209,12 +221,12 @@ func TestClientRetransmission(t *testing.T) {
 		n        int           // the n-th datagram that way is lost
 		took     time.Duration // when the handshake completes
 	}{
-		{"flight 1", true, 1, time.Second},     // our timer resends the ClientHello
-		{"flight 2", false, 1, time.Second},    // HelloVerifyRequest: flight 1 is resent
-		{"flight 3", true, 2, time.Second},     // the ClientHello with the cookie
-		{"flight 4", false, 2, time.Second},    // the server's timer resends it
-		{"flight 5", true, 3, time.Second},     // ours
-		{"flight 6", false, 3, time.Second},    // ours resends flight 5, the server answers with flight 6
+		{"flight 1", true, 1, time.Second},            // our timer resends the ClientHello
+		{"flight 2", false, 1, time.Second},           // HelloVerifyRequest: flight 1 is resent
+		{"flight 3", true, 2, time.Second},            // the ClientHello with the cookie
+		{"flight 4", false, 2, time.Second},           // the server's timer resends it
+		{"flight 5", true, 3, time.Second},            // ours
+		{"flight 6", false, 3, time.Second},           // ours resends flight 5, the server answers with flight 6
 		{"flight 5 twice", true, -1, 3 * time.Second}, // first and second copy lost: 1 s, then 2 s more
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -308,7 +320,9 @@ func TestClientRejectedByServer(t *testing.T) {
 }
 
 func TestClientNoCommonSRTPProfile(t *testing.T) {
-	p := newPair(t, func(c *ClientConfig, _ *Config) { c.SRTPProfiles = []SRTPProtectionProfile{SRTP_AEAD_AES_256_GCM + 100} })
+	p := newPair(t, func(c *ClientConfig, _ *Config) {
+		c.SRTPProfiles = []SRTPProtectionProfile{SRTP_AEAD_AES_256_GCM + 100}
+	})
 	p.pump(time.Minute)
 	var ae *AlertError
 	if err := closedErr(t, "client", p.clEv); !errors.As(err, &ae) || ae.Alert.Description != AlertHandshakeFailure {
@@ -355,4 +369,26 @@ func TestClientIgnoresJunk(t *testing.T) {
 	}
 	p.pump(time.Second)
 	completed(t, "client", p.clEv)
+}
+
+// TestClientBadServerFinished: a Finished that does not match what the
+// client computed (here: the client's master secret is changed after the
+// keys were derived) ends the handshake with decrypt_error (RFC 5246
+// §7.4.9).
+func TestClientBadServerFinished(t *testing.T) {
+	p := newPair(t, nil)
+	p.drop = func(toServer bool, n int, _ []byte) bool {
+		if !toServer && n == 3 { // flight 6
+			p.cl.masterSecret[0] ^= 1
+		}
+		return false
+	}
+	p.pump(time.Minute)
+	var ae *AlertError
+	if err := closedErr(t, "client", p.clEv); !errors.As(err, &ae) || !ae.Local || ae.Alert.Description != AlertDecryptError {
+		t.Errorf("client closed with %v, want decrypt_error sent", err)
+	}
+	if p.cl.Established() {
+		t.Error("established")
+	}
 }

@@ -20,7 +20,7 @@ const (
 const (
 	protocolUDP = 17  // IANA protocol number, the IPv4 Protocol and IPv6 Next Header field
 	ttl         = 64  // the usual initial TTL / hop limit
-	flagDF      = 0x4 // IPv4 "don't fragment", in the top 3 bits of the flags/offset word
+	flagDF      = 0x2 // IPv4 flags, the top 3 bits of the word: 0, DF (don't fragment), MF
 )
 
 // writeIPv4 writes the IPv4 header of RFC 791 §3.1 into b[:20] for a

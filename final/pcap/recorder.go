@@ -154,8 +154,9 @@ func (r *Recorder) recycle(b []byte) {
 // full, the Recorder was closed, or the file had failed.
 func (r *Recorder) Dropped() uint64 { return r.dropped.Load() }
 
-// Written is the number of packets handed to the file (some may still be
-// in its buffer until the next flush or Close).
+// Written is the number of packets handed to the file's buffer. They
+// reach the file at the next flush (at most a second later) or at Close;
+// if the file fails in between, Close says so.
 func (r *Recorder) Written() uint64 { return r.written.Load() }
 
 // Path is the file's path.
