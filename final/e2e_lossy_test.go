@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -34,6 +35,7 @@ const (
 	lossRate      = 0.05                  // datagrams dropped, each way
 	reorderRate   = 0.10                  // datagrams held back, each way ...
 	maxHold       = 20 * time.Millisecond // ... by up to this long, so that later ones overtake them
+	dupRate       = 0.01                  // datagrams passed on twice, each way
 	lossyPackets  = 800                   // RTP packets the server must decrypt before the browser stops
 	minMediaDrops = 10                    // fewer dropped RTP packets would test nothing
 )
@@ -107,6 +109,16 @@ func TestChromiumLossyPath(t *testing.T) {
 	for _, s := range saved {
 		checkIVF(t, s) // the first frame a keyframe, ffmpeg decodes every frame
 	}
+	// Keyframes kept being saved through the loss, and every JPEG is the
+	// clip's picture (luma PSNR ≥ 30 dB against a source frame).
+	jpegs, _ := filepath.Glob(filepath.Join(out, "shoot*.jpg"))
+	t.Logf("server: %d JPEG files through the lossy path", len(jpegs))
+	if len(jpegs) < 2 {
+		t.Errorf("%d JPEG files saved through the lossy path, want at least 2", len(jpegs))
+	}
+	for n := 1; n <= len(jpegs); n++ {
+		checkJPEG(t, out, n, true)
+	}
 }
 
 // lossyRelay is a bad network path on loopback. The browser sends to its
@@ -138,7 +150,7 @@ type lossyRelay struct {
 }
 
 // flow counts the datagrams of one direction and kind.
-type flow struct{ seen, dropped, held int }
+type flow struct{ seen, dropped, held, duplicated int }
 
 // sentPacket is one RTP sequence number the browser sent, once or more.
 type sentPacket struct {
@@ -268,6 +280,12 @@ func (r *lossyRelay) fate(dir string, b []byte) (drop bool, hold time.Duration) 
 	case r.rng.Float64() < reorderRate:
 		f.held++
 		return false, time.Duration(1 + r.rng.Int64N(int64(maxHold)))
+	case r.rng.Float64() < dupRate:
+		// A duplicate: the same datagram twice, as a path with a
+		// retransmitting link layer or a route flap delivers it. Marked
+		// by a negative hold.
+		f.duplicated++
+		return false, -1
 	}
 	return false, 0
 }
@@ -279,6 +297,9 @@ func (r *lossyRelay) pass(drop bool, hold time.Duration, send func()) {
 	case drop:
 	case hold > 0:
 		time.AfterFunc(hold, send)
+	case hold < 0:
+		send()
+		send()
 	default:
 		send()
 	}
@@ -380,7 +401,7 @@ func (r *lossyRelay) report(t *testing.T) relayReport {
 	sort.Strings(keys)
 	for _, k := range keys {
 		f := r.counts[k]
-		t.Logf("relay %-20s %5d datagrams, %4d dropped, %4d held back", k, f.seen, f.dropped, f.held)
+		t.Logf("relay %-20s %5d datagrams, %4d dropped, %4d held back, %3d duplicated", k, f.seen, f.dropped, f.held, f.duplicated)
 	}
 	var rr relayReport
 	retransmissions := 0
@@ -589,7 +610,7 @@ func onlyReplays(t *testing.T, log string) {
 		}
 		if l.Layer == "srtp" && l.Message == "session totals" {
 			counts := attr(l, "counts")
-			if _, dropped, ok := strings.Cut(counts, ", dropped "); ok && strings.Trim(dropped, "rtpcl replayed=0123456789") != "" {
+			if _, dropped, ok := strings.Cut(counts, ", dropped "); ok && strings.Trim(dropped, "rtpcl replayed=0123456789,") != "" {
 				t.Errorf("SRTP refused packets other than replays: %s", counts)
 			}
 		}

@@ -28,9 +28,19 @@ function item(m) {
   return h('li', { 'data-milestone': m.name, 'data-reached': 'false' },
     h('span', { class: 'dot', 'aria-hidden': 'true' }),
     h('div', { class: 'what' },
-      h('span', { class: 'label' }, m.label),
-      h('span', { class: 'detail' }, m.hint)),
-    h('time', { class: 'at' }, ''));
+      h('div', { class: 'head' }, h('span', { class: 'label' }, m.label), h('time', { class: 'at' }, '')),
+      h('span', { class: 'detail' }, m.hint)));
+}
+
+// breakable lets a long identifier such as a cipher suite name wrap after
+// its underscores rather than anywhere.
+function breakable(text) {
+  const parts = [];
+  text.split('_').forEach((word, i, all) => {
+    parts.push(i < all.length - 1 ? word + '_' : word);
+    if (i < all.length - 1) parts.push(h('wbr'));
+  });
+  return parts;
 }
 
 // resetTimeline greys every layer again, for a new session.
@@ -73,7 +83,7 @@ export function reach(msg, active = true) {
   const text = msg.text ? String(msg.text) : '';
   if (name === 'dtls' && text.includes(', ')) {
     // "cipher suite, SRTP protection profile": one chip each.
-    detail.replaceChildren(...text.split(', ').map((part) => h('code', { class: 'chip' }, part)));
+    detail.replaceChildren(...text.split(', ').map((part) => h('code', { class: 'chip' }, ...breakable(part))));
   } else if (text) {
     detail.replaceChildren(h('code', {}, text));
   }
