@@ -3,11 +3,14 @@ package main
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"io"
+	"net"
 	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"nutsandbolts/final/browsertest"
 	"nutsandbolts/final/config"
@@ -63,5 +66,60 @@ func TestHTTPS(t *testing.T) {
 		if leaf.VerifyHostname(name) != nil {
 			t.Errorf("the certificate is not valid for %s: %v", name, leaf.DNSNames)
 		}
+	}
+}
+
+// TestHealthzAndMetrics: /healthz answers while the loop does, /metrics is
+// the Prometheus text format with the server's counters, and a datagram of
+// junk shows up in it under its reason.
+func TestHealthzAndMetrics(t *testing.T) {
+	p, _ := startLocal(t)
+	base := "http://" + p.http.Addr().String()
+	resp, err := http.Get(base + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h struct {
+		Status   string `json:"status"`
+		Sessions int    `json:"sessions"`
+	}
+	json.NewDecoder(resp.Body).Decode(&h)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || h.Status != "ok" {
+		t.Errorf("/healthz: %d %+v", resp.StatusCode, h)
+	}
+	udp, err := net.Dial("udp", p.media.udp.conn.LocalAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	udp.Write([]byte{0xff, 1, 2, 3})
+	udp.Close()
+	want := `webrtc_udp_datagrams_dropped_total{reason="none of STUN, DTLS, RTP (RFC 7983)"} `
+	var text string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		resp, err := http.Get(base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
+			t.Fatalf("Content-Type %q", ct)
+		}
+		if text = string(b); strings.Contains(text, want) {
+			break
+		}
+	}
+	for _, name := range []string{want, "webrtc_sessions 0", "webrtc_udp_datagrams_received_total ", "process_cpu_seconds_total ",
+		"go_goroutines ", "webrtc_vp8_decode_seconds_bucket{le=\"+Inf\"} ", "webrtc_output_bytes_total 0"} {
+		if !strings.Contains(text, "\n"+name) {
+			t.Errorf("/metrics lacks %q:\n%s", name, text)
+		}
+	}
+	// Another Host is refused, as for the page (DNS rebinding).
+	req, _ := http.NewRequest("GET", base+"/metrics", nil)
+	req.Host = "evil.example"
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("/metrics for another Host: %v %v", resp.StatusCode, err)
 	}
 }

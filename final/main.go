@@ -26,6 +26,7 @@ import (
 	"nutsandbolts/final/cert"
 	"nutsandbolts/final/config"
 	"nutsandbolts/final/logging"
+	"nutsandbolts/final/metrics"
 	"nutsandbolts/final/sdp"
 	"nutsandbolts/final/signaling"
 	"nutsandbolts/final/ui"
@@ -60,6 +61,8 @@ type program struct {
 	httpSrv   *http.Server
 	signaling *signaling.Server
 	media     *media
+	metrics   *metrics.Registry // read at scrape time (operate.go)
+	started   time.Time
 	done      chan error
 }
 
@@ -80,7 +83,7 @@ func start(cfg *config.Config, log *slog.Logger) (*program, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &program{log: mainLog, media: m, done: make(chan error, 1)}
+	p := &program{log: mainLog, media: m, started: time.Now(), done: make(chan error, 1)}
 	p.signaling = signaling.New(signaling.Options{
 		Config:      cfg.Signaling,
 		Fingerprint: fp,
@@ -88,13 +91,15 @@ func start(cfg *config.Config, log *slog.Logger) (*program, error) {
 		UI:          ui.Files,
 		Media:       m,
 		Log:         log,
+		Handlers:    p.operations(),
 	})
+	p.metrics = p.programMetrics()
 	p.http, err = net.Listen("tcp", cfg.HTTP)
 	if err != nil {
 		m.close()
 		return nil, err
 	}
-	p.httpSrv = &http.Server{Handler: p.handler(cfg), ReadHeaderTimeout: 10 * time.Second}
+	p.httpSrv = &http.Server{Handler: p.signaling.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	scheme := "http"
 	if cfg.HTTPS {
 		tlsConfig, desc, err := httpsConfig(cfg, localAddresses(), time.Now())
@@ -121,10 +126,13 @@ func start(cfg *config.Config, log *slog.Logger) (*program, error) {
 	return p, nil
 }
 
-// handler is the signaling server's handler (the page, /ws, /shots/) with
-// what an operator needs besides: /healthz and /metrics.
-func (p *program) handler(cfg *config.Config) http.Handler {
-	return p.signaling.Handler()
+// operations are what an operator needs besides the page: /healthz and
+// /metrics (operate.go), served by signaling behind its Host check.
+func (p *program) operations() map[string]http.Handler {
+	return map[string]http.Handler{
+		"GET /healthz": http.HandlerFunc(p.healthz),
+		"GET /metrics": http.HandlerFunc(p.serveMetrics),
+	}
 }
 
 // wait serves until ctx ends (SIGINT, SIGTERM) or the HTTP server fails,

@@ -157,6 +157,8 @@ func (p *peer) handleSRTP(now time.Time, b []byte) error {
 	if err != nil {
 		return err
 	}
+	mx.rtpPackets.Inc()
+	mx.rtpBytes.Add(uint64(len(plain)))
 	if !p.sawRTP {
 		p.sawRTP = true
 		p.session.Milestone(signaling.MilestoneRTP, fmt.Sprintf("ssrc %d, %d bytes, decrypted with %s", rtpSSRC(plain), len(plain), p.srtpIn.Profile()))
@@ -310,6 +312,7 @@ func (p *peer) event(ev dtls.Event) (ended bool, reason string) {
 		}
 		st := ev.State
 		p.session.Notify("dtls", "handshake complete: "+dtls.CipherSuiteName(st.CipherSuite)+", SRTP profile "+st.SRTPProfile.String())
+		mx.handshakes.Inc()
 		p.session.Milestone(signaling.MilestoneDTLS, dtls.CipherSuiteName(st.CipherSuite)+", "+st.SRTPProfile.String())
 		if err := p.startSRTP(srtp.Profile(st.SRTPProfile)); err != nil {
 			p.srtpLog.Warn("no SRTP keys", "err", err.Error())

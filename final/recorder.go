@@ -75,6 +75,7 @@ func (r *recorder) frame(rec recording) bool {
 	case r.queue <- rec:
 		return true
 	default:
+		mx.ivfDropped.Inc()
 		if r.dropped.Add(1) == 1 {
 			r.log.Warn("the disk is not keeping up: dropping frames (further drops are only counted)", "session", rec.session)
 		}

@@ -86,6 +86,7 @@ func (p *photographer) take(s shot) bool {
 	case p.queue <- s:
 		return true
 	default:
+		mx.jpegSkipped.Inc()
 		if p.skipped.Add(1) == 1 {
 			p.log.Warn("the JPEG workers are busy: skipping keyframes (further ones are only counted)", "session", s.session)
 		}
@@ -118,6 +119,7 @@ func (p *photographer) work() {
 			continue
 		}
 		decoded := time.Since(start)
+		mx.decode.ObserveDuration(decoded)
 		full = fullRange(full, img)
 		var buf bytes.Buffer
 		start = time.Now()
@@ -126,8 +128,10 @@ func (p *photographer) work() {
 			continue
 		}
 		encoded := time.Since(start)
+		mx.encode.ObserveDuration(encoded)
 		name, err := p.save(buf.Bytes())
 		if err != nil {
+			mx.jpegFailures.Inc()
 			if p.failures.Add(1) == 1 {
 				p.log.Error("cannot save the JPEG (further failures are only counted)", "session", s.session, "err", err.Error())
 			}
@@ -139,6 +143,7 @@ func (p *photographer) work() {
 		if name == "" {
 			continue // the cap is reached
 		}
+		mx.jpegs.Inc()
 		b := img.Bounds()
 		p.log.Info("keyframe decoded and saved", "session", s.session, "bytes", len(s.frame),
 			"width", b.Dx(), "height", b.Dy(), "decode", decoded.Round(10*time.Microsecond).String(),

@@ -179,6 +179,7 @@ func (u *udpLoop) read() {
 			u.log.Warn("read", "err", err.Error())
 			continue
 		}
+		mx.datagramsIn.Inc()
 		// A dual-stack socket reports IPv4 senders as ::ffff:a.b.c.d.
 		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
 		if n > maxDatagram {
@@ -289,6 +290,7 @@ func (u *udpLoop) callSafely(f func()) {
 // is a safety net, not error handling: input must never panic, and a panic
 // here is a bug to fix. The first one is logged with its stack.
 func (u *udpLoop) survive(from netip.AddrPort, r any) {
+	mx.panics.Inc()
 	u.mu.Lock()
 	u.panics++
 	first := u.panics == 1
@@ -476,6 +478,7 @@ func (u *udpLoop) send(b []byte, to netip.AddrPort) {
 	if u.tracing {
 		u.trace("sent", to, b)
 	}
+	mx.datagramsOut.Inc()
 	if _, err := u.conn.WriteToUDPAddrPort(b, to); err != nil {
 		u.log.Warn("write", "to", to.String(), "err", err.Error())
 	}
@@ -553,6 +556,7 @@ func (u *udpLoop) later(from netip.AddrPort, kind string) {
 
 // count adds one datagram dropped for kind, and reports whether it is the first.
 func (u *udpLoop) count(kind string) bool {
+	mx.dropped.With(kind).Inc()
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	u.drops[kind]++

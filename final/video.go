@@ -154,6 +154,7 @@ func (v *video) deliver(now time.Time, s *stream) {
 			v.rtcpLog.Info("packets missing: asking for them again (generic NACK, RFC 4585 §6.2.1)", "ssrc", s.ssrc, "nack", nack.String())
 		}
 		v.out = append(v.out, nack)
+		mx.nacks.Inc()
 	}
 }
 
@@ -161,8 +162,10 @@ func (v *video) deliver(now time.Time, s *stream) {
 func (v *video) frame(now time.Time, s *stream, f *vp8.Frame) {
 	v.frames++
 	v.totalFrames++
+	mx.frames.Inc()
 	if f.Keyframe {
 		v.totalKeyframes++
+		mx.keyframes.Inc()
 		s.keyframes++
 		s.lastKeyframe = now
 		attrs := []any{"ssrc", s.ssrc, "bytes", len(f.Data), "packets", f.Packets, "width", f.Width, "height", f.Height}
@@ -198,11 +201,13 @@ func (v *video) requestKeyframe(now time.Time, s *stream, why string) {
 		s.firSeq++
 		fir := rtcp.NewFIR(v.ssrc, s.ssrc, s.firSeq)
 		v.firs++
+		mx.firs.Inc()
 		v.rtcpLog.Info("keyframe request: FIR, the PLIs went unanswered (RFC 5104 §4.3.1)", "ssrc", s.ssrc, "reason", why, "seq", s.firSeq)
 		v.out = append(v.out, fir)
 		return
 	}
 	v.plis++
+	mx.plis.Inc()
 	v.rtcpLog.Info("keyframe request: PLI (RFC 4585 §6.3.1)", "ssrc", s.ssrc, "reason", why)
 	v.out = append(v.out, &rtcp.PictureLossIndication{SenderSSRC: v.ssrc, MediaSSRC: s.ssrc})
 }

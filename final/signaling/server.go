@@ -25,12 +25,13 @@ import (
 
 // Options are what the server needs besides its config.
 type Options struct {
-	Config      config.Signaling // limits and allowed origins
-	Fingerprint sdp.Fingerprint  // of the DTLS certificate, for every offer
-	Step        string           // the tutorial step serving, shown by the page
-	UI          fs.FS            // the page, served at /
-	Media       Media            // the layers below signaling
-	Log         *slog.Logger     // the program's logger
+	Config      config.Signaling        // limits and allowed origins
+	Fingerprint sdp.Fingerprint         // of the DTLS certificate, for every offer
+	Step        string                  // the tutorial step serving, shown by the page
+	UI          fs.FS                   // the page, served at /
+	Media       Media                   // the layers below signaling
+	Log         *slog.Logger            // the program's logger
+	Handlers    map[string]http.Handler // more routes ("GET /healthz"), behind the same Host check
 }
 
 // Server serves the page and the signaling WebSocket.
@@ -91,6 +92,9 @@ func (s *Server) Handler() http.Handler {
 		files.ServeHTTP(w, r)
 	}))
 	mux.HandleFunc("GET /ws", s.serveWS)
+	for pattern, h := range s.opt.Handlers {
+		mux.Handle(pattern, h)
+	}
 	if fs, ok := s.opt.Media.(FileServer); ok {
 		mux.HandleFunc("GET /shots/{name}", func(w http.ResponseWriter, r *http.Request) {
 			path, ok := fs.File(r.PathValue("name"))
