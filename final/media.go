@@ -19,6 +19,7 @@ import (
 	"nutsandbolts/final/dtls"
 	"nutsandbolts/final/ice"
 	"nutsandbolts/final/logging"
+	"nutsandbolts/final/pcap"
 	"nutsandbolts/final/sdp"
 	"nutsandbolts/final/signaling"
 	"nutsandbolts/final/srtp"
@@ -76,6 +77,14 @@ func newMedia(cfg *config.Config, certificate *cert.Certificate, log *slog.Logge
 		return nil, err
 	}
 	m.disk = newBudget(cfg.Out, cfg.MaxOutputBytes, cfg.DiskReserve)
+	if cfg.PCAP != "" {
+		pcapLog := logging.Layer(log, "pcap")
+		if u.capture, err = pcap.NewRecorder(cfg.PCAP, 4096, pcapLog.Warn); err != nil {
+			u.conn.Close()
+			return nil, err
+		}
+		pcapLog.Info("writing every session's RTP and RTCP, decrypted, to a capture: Wireshark opens it with no key", "file", cfg.PCAP)
+	}
 	u.recorder.budget, u.shots.budget = m.disk, m.disk
 	if cfg.STUN != "" {
 		if m.public, err = u.discover(cfg.STUN); err != nil {
@@ -95,6 +104,7 @@ func newMedia(cfg *config.Config, certificate *cert.Certificate, log *slog.Logge
 	if testCandidates != nil {
 		m.candidates = testCandidates(m.candidates)
 	}
+	u.candidates = m.candidates
 	for _, c := range m.candidates {
 		u.iceLog.Info("candidate", "address", net.JoinHostPort(c.Address, strconv.Itoa(c.Port)), "type", c.Type, "priority", c.Priority, "foundation", c.Foundation)
 	}
@@ -190,6 +200,7 @@ func (m *media) Answer(s *signaling.Session) error {
 				u.rtpLog.With("session", s.ID), u.vp8Log.With("session", s.ID), u.rtcpLog.With("session", s.ID), nil)
 			p := newPeer(s, u.dtlsBase, fingerprint, u.dtlsLog, u.srtpLog, v, u.recorder)
 			p.photographer = u.shots
+			p.capture = u.capture
 			u.peers[s.ID] = p
 		}
 	}) {
@@ -264,6 +275,13 @@ func (m *media) close() {
 	m.udp.close()
 	m.udp.recorder.close()
 	m.udp.shots.close()
+	if c := m.udp.capture; c != nil {
+		if err := c.Close(); err != nil {
+			m.log.Warn("the capture is incomplete", "file", c.Path(), "err", err.Error())
+		} else {
+			m.log.Info("capture written", "file", c.Path(), "packets", c.Written(), "dropped", c.Dropped())
+		}
+	}
 	for kind, n := range m.udp.dropped() {
 		m.udp.log.Info("dropped in all", "reason", kind, "datagrams", n)
 	}

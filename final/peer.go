@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"nutsandbolts/final/dtls"
+	"nutsandbolts/final/pcap"
 	"nutsandbolts/final/rtcp"
 	"nutsandbolts/final/sdp"
 	"nutsandbolts/final/signaling"
@@ -53,6 +54,9 @@ type peer struct {
 	jpegs       atomic.Int64 // JPEG files written for this session (by the workers)
 	refusedTold atomic.Bool  // the page has been told that files are no longer written
 	lastBytes   uint64       // RTP bytes received at the last stats message
+
+	capture *pcap.Recorder // -pcap: the decrypted RTP and RTCP, both ways; nil if off
+	local   netip.AddrPort // the server's address as the browser sees it, for the capture
 
 	timerAt     time.Time // the deadline the loop's heap holds for the peer (timers.go)
 	timerGen    uint64    // which heap entry is current
@@ -140,7 +144,7 @@ func (p *peer) startSRTP(profile srtp.Profile) error {
 // place. A packet that fails is dropped by the caller for the returned
 // reason; the contexts have not changed (RFC 3711 §3.3: the replay list and
 // the rollover counter move only for authenticated packets).
-func (p *peer) handleSRTP(now time.Time, b []byte) error {
+func (p *peer) handleSRTP(now time.Time, from netip.AddrPort, b []byte) error {
 	if p.srtpIn == nil {
 		return errSRTPNotReady
 	}
@@ -149,6 +153,9 @@ func (p *peer) handleSRTP(now time.Time, b []byte) error {
 		if err != nil {
 			return err
 		}
+		if p.capture != nil {
+			p.capture.Write(now, from, p.local, plain)
+		}
 		p.media.rtcp(now, p, plain)
 		p.video.rtcp(now, plain)
 		return nil
@@ -156,6 +163,9 @@ func (p *peer) handleSRTP(now time.Time, b []byte) error {
 	plain, err := p.srtpIn.DecryptRTP(b)
 	if err != nil {
 		return err
+	}
+	if p.capture != nil {
+		p.capture.Write(now, from, p.local, plain)
 	}
 	mx.rtpPackets.Inc()
 	mx.rtpBytes.Add(uint64(len(plain)))
@@ -250,6 +260,9 @@ func (p *peer) sendRTCP() {
 	if err != nil {
 		p.srtpLog.Warn("cannot build RTCP", "err", err.Error())
 		return
+	}
+	if p.capture != nil {
+		p.capture.Write(time.Now(), p.local, p.remote(), plain)
 	}
 	pkt, err := p.srtpOut.EncryptRTCP(nil, plain)
 	if err != nil {

@@ -20,6 +20,8 @@ import (
 	"nutsandbolts/final/dtls"
 	"nutsandbolts/final/ice"
 	"nutsandbolts/final/logging"
+	"nutsandbolts/final/pcap"
+	"nutsandbolts/final/sdp"
 	"nutsandbolts/final/signaling"
 )
 
@@ -58,6 +60,8 @@ type udpLoop struct {
 	rtcpLog    *slog.Logger                  // [rtcp]
 	recorder   *recorder                     // writes the frames to disk, on its own goroutine
 	shots      *photographer                 // saves keyframes as JPEG files, on its workers
+	capture    *pcap.Recorder                // -pcap, or nil
+	candidates []sdp.Candidate               // the server's own, for localFor
 	dtlsBase   dtls.Config                   // what every session's DTLS server shares
 	peers      map[string]*peer              // each session's media stack, once its answer has arrived (peer.go)
 	timers     timerHeap                     // the peers' deadlines, earliest first (timers.go)
@@ -346,7 +350,7 @@ func (u *udpLoop) handle(now time.Time, from netip.AddrPort, b []byte) string {
 		if kind == ice.KindRTP {
 			// SRTP and SRTCP (RFC 7983: first byte 128–191), decrypted
 			// with the keys of this session's handshake.
-			if err := p.handleSRTP(now, b); err != nil {
+			if err := p.handleSRTP(now, from, b); err != nil {
 				u.drop(from, err.Error(), "session "+id)
 			}
 		} else {
@@ -445,6 +449,7 @@ func (u *udpLoop) event(ev ice.Event) {
 	case ice.Selected:
 		if p := u.peers[ev.Session]; p != nil {
 			p.selectPair(ev.Remote)
+			p.local = u.localFor(ev.Remote)
 		}
 		if u.chatty(ev.Session) {
 			return
@@ -468,6 +473,30 @@ func (u *udpLoop) event(ev ice.Event) {
 		u.iceLog.Info("consent expired: no checks from the browser", "session", ev.Session, "last", ev.Last.Format(time.TimeOnly))
 		u.end(ev.Session, "ICE consent expired")
 	}
+}
+
+// localFor is the server's address as a browser at remote sees it, for
+// the capture's synthetic IP headers: the socket listens on every address,
+// so the kernel does not say which one a datagram came to. Loopback for
+// loopback, else the first candidate of the same family.
+func (u *udpLoop) localFor(remote netip.AddrPort) netip.AddrPort {
+	port := uint16(u.conn.LocalAddr().(*net.UDPAddr).Port)
+	a := remote.Addr()
+	switch {
+	case a.IsLoopback() && a.Is4():
+		return netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), port)
+	case a.IsLoopback():
+		return netip.AddrPortFrom(netip.IPv6Loopback(), port)
+	}
+	for _, c := range u.candidates {
+		if ip, err := netip.ParseAddr(c.Address); err == nil && ip.Is4() == a.Is4() && !ip.IsLoopback() {
+			return netip.AddrPortFrom(ip, port)
+		}
+	}
+	if a.Is4() {
+		return netip.AddrPortFrom(netip.IPv4Unspecified(), port)
+	}
+	return netip.AddrPortFrom(netip.IPv6Unspecified(), port)
 }
 
 // send writes one datagram.
