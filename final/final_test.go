@@ -22,17 +22,23 @@ import (
 func startLocal(t *testing.T, change ...func(*config.Config)) (*program, *browsertest.Log) {
 	t.Helper()
 	logs := &browsertest.Log{}
+	return startLogging(t, logs, change...), logs
+}
+
+// startLogging is startLocal with the log written to w.
+func startLogging(t *testing.T, w io.Writer, change ...func(*config.Config)) *program {
+	t.Helper()
 	cfg := config.Default()
 	cfg.HTTP, cfg.UDP, cfg.Out = "127.0.0.1:0", 0, t.TempDir()
 	for _, f := range change {
 		f(cfg)
 	}
-	p, err := start(cfg, slog.New(logging.New(logs, slog.LevelInfo, false)))
+	p, err := start(cfg, slog.New(logging.New(w, slog.LevelInfo, false)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(p.close)
-	return p, logs
+	return p
 }
 
 // TestHTTPS: -https serves the page over TLS with a certificate made at

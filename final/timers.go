@@ -18,11 +18,13 @@ import (
 // (or whose peer is gone) is skipped when it reaches the top. The heap is
 // rebuilt when stale entries outnumber live ones, so it stays O(sessions).
 
-// timerEntry is one deadline of one peer.
+// timerEntry is one deadline of one peer. It names the peer by its
+// session id, not by pointer, so that a stale entry of an ended session
+// keeps nothing of it alive.
 type timerEntry struct {
 	at  time.Time
-	p   *peer
-	gen uint64 // p.timerGen when pushed
+	id  string
+	gen uint64 // the peer's timerGen when pushed
 }
 
 // timerHeap is a min-heap of deadlines (container/heap).
@@ -35,14 +37,16 @@ func (h *timerHeap) Push(x any)        { *h = append(*h, x.(timerEntry)) }
 func (h *timerHeap) Pop() any {
 	old := *h
 	e := old[len(old)-1]
-	old[len(old)-1] = timerEntry{} // no reference to the peer left behind
 	*h = old[:len(old)-1]
 	return e
 }
 
-// live reports whether e is its peer's current deadline.
-func (e timerEntry) live(peers map[string]*peer) bool {
-	return peers[e.p.id] == e.p && e.gen == e.p.timerGen
+// live returns e's peer if e is its current deadline.
+func (e timerEntry) live(peers map[string]*peer) *peer {
+	if p := peers[e.id]; p != nil && p.timerGen == e.gen {
+		return p
+	}
+	return nil
 }
 
 // schedule records p's deadline after something touched it. Nothing is
@@ -63,7 +67,7 @@ func (h *timerHeap) scheduleAt(p *peer, peers map[string]*peer, at time.Time, ok
 	p.timerGen++
 	p.timerAt, p.timerQueued = at, ok
 	if ok {
-		heap.Push(h, timerEntry{at: at, p: p, gen: p.timerGen})
+		heap.Push(h, timerEntry{at: at, id: p.id, gen: p.timerGen})
 	}
 	if len(*h) > 2*len(peers)+64 {
 		h.compact(peers)
@@ -73,7 +77,7 @@ func (h *timerHeap) scheduleAt(p *peer, peers map[string]*peer, at time.Time, ok
 // next returns the earliest live deadline, dropping stale entries on top.
 func (h *timerHeap) next(peers map[string]*peer) (time.Time, bool) {
 	for len(*h) > 0 {
-		if e := (*h)[0]; e.live(peers) {
+		if e := (*h)[0]; e.live(peers) != nil {
 			return e.at, true
 		}
 		heap.Pop(h)
@@ -88,21 +92,20 @@ func (h *timerHeap) popDue(now time.Time, peers map[string]*peer) *peer {
 	if !ok || at.After(now) {
 		return nil
 	}
-	e := heap.Pop(h).(timerEntry)
-	e.p.timerGen++ // no entry for it now
-	e.p.timerQueued = false
-	return e.p
+	p := heap.Pop(h).(timerEntry).live(peers)
+	p.timerGen++ // no entry for it now
+	p.timerQueued = false
+	return p
 }
 
 // compact drops the stale entries.
 func (h *timerHeap) compact(peers map[string]*peer) {
 	live := (*h)[:0]
 	for _, e := range *h {
-		if e.live(peers) {
+		if e.live(peers) != nil {
 			live = append(live, e)
 		}
 	}
-	clear((*h)[len(live):])
 	*h = live
 	heap.Init(h)
 }

@@ -179,7 +179,7 @@ func TestPanicInPeerEndsOnlyItsSession(t *testing.T) {
 	u.peers["buggy"] = buggy
 	u.timers.schedule(good, u.peers)
 	buggy.timerQueued = true
-	heap.Push(&u.timers, timerEntry{at: time.Now(), p: buggy}) // due now
+	heap.Push(&u.timers, timerEntry{at: time.Now(), id: buggy.id}) // due now
 	for range 2 {
 		u.timeoutSafely(time.Now().Add(2 * time.Second)) // both due
 	}

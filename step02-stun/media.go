@@ -33,6 +33,7 @@ func newMedia(cfg *config.Config, certificate *cert.Certificate, log *slog.Logge
 		return nil, err
 	}
 	m.udp = u
+	m.port = u.conn.LocalAddr().(*net.UDPAddr).Port // the port bound: -udp 0 picks a free one
 	if cfg.STUN != "" {
 		if m.public, err = u.discover(cfg.STUN); err != nil {
 			u.stunLog.Warn("no public address: going on without it", "server", cfg.STUN, "err", err.Error())

@@ -62,6 +62,7 @@ func newMedia(cfg *config.Config, certificate *cert.Certificate, log *slog.Logge
 		return nil, err
 	}
 	m.udp = u
+	m.port = u.conn.LocalAddr().(*net.UDPAddr).Port // the port bound: -udp 0 picks a free one
 	if cfg.STUN != "" {
 		if m.public, err = u.discover(cfg.STUN); err != nil {
 			u.stunLog.Warn("no public address: going on without it", "server", cfg.STUN, "err", err.Error())
@@ -76,7 +77,7 @@ func newMedia(cfg *config.Config, certificate *cert.Certificate, log *slog.Logge
 	if m.public.IsValid() {
 		public = append(public, m.public.Addr())
 	}
-	m.candidates = ice.Candidates(cfg.UDP, localAddresses(), public)
+	m.candidates = ice.Candidates(m.port, localAddresses(), public)
 	for _, c := range m.candidates {
 		u.iceLog.Info("candidate", "address", net.JoinHostPort(c.Address, strconv.Itoa(c.Port)), "type", c.Type, "priority", c.Priority, "foundation", c.Foundation)
 	}

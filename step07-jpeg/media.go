@@ -65,6 +65,7 @@ func newMedia(cfg *config.Config, certificate *cert.Certificate, log *slog.Logge
 		return nil, err
 	}
 	m.udp = u
+	m.port = u.conn.LocalAddr().(*net.UDPAddr).Port // the port bound: -udp 0 picks a free one
 	m.keyframes = cfg.KeyframeInterval
 	if u.recorder, err = newRecorder(cfg.Out, logging.Layer(log, "ivf")); err != nil {
 		u.conn.Close()
@@ -88,7 +89,7 @@ func newMedia(cfg *config.Config, certificate *cert.Certificate, log *slog.Logge
 	if m.public.IsValid() {
 		public = append(public, m.public.Addr())
 	}
-	m.candidates = ice.Candidates(cfg.UDP, localAddresses(), public)
+	m.candidates = ice.Candidates(m.port, localAddresses(), public)
 	if testCandidates != nil {
 		m.candidates = testCandidates(m.candidates)
 	}

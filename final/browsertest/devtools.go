@@ -589,7 +589,8 @@ func (d *DevTools) screenshot(ctx context.Context, params map[string]any) ([]byt
 }
 
 // Navigate loads url in the page and waits until its document has loaded
-// (document.readyState is "complete").
+// (document.readyState is "complete"). Page.navigate answers once the new
+// document is committed, so the old one is not mistaken for it.
 func (d *DevTools) Navigate(ctx context.Context, url string) error {
 	var r struct {
 		ErrorText string `json:"errorText"`
@@ -600,7 +601,7 @@ func (d *DevTools) Navigate(ctx context.Context, url string) error {
 	if r.ErrorText != "" {
 		return fmt.Errorf("navigate to %s: %s", url, r.ErrorText)
 	}
-	return d.WaitFor(ctx, `document.readyState === "complete" && location.href === `+strconv.Quote(url))
+	return d.WaitFor(ctx, `document.readyState === "complete" && location.href === new URL(`+strconv.Quote(url)+`).href`)
 }
 
 // AddScript has the page run source before its own scripts in every

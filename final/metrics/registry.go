@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 )
 
@@ -41,6 +42,9 @@ func (r *Registry) register(f *family, suffixes ...string) {
 	if !validName(f.name) {
 		panic(fmt.Sprintf("metrics: %q is not a valid metric name", f.name))
 	}
+	// The format is UTF-8; a docstring that is not would make the whole
+	// scrape unreadable.
+	f.help = strings.ToValidUTF8(f.help, "\uFFFD")
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(suffixes) == 0 {

@@ -92,8 +92,10 @@ func appendFloat(b []byte, v float64) []byte {
 	return strconv.AppendFloat(b, v, 'g', -1, 64)
 }
 
-// appendSample appends one sample line: name, the label if any, value.
-// Counters are uint64 and go through appendUint, exact beyond 2^53.
+// appendSampleName starts a sample line: the name and its suffix
+// (_bucket, _sum, _count or none), the label if there is one, and the
+// space before the value. appendUintLine or appendFloatLine ends it:
+// counters are uint64 and written exactly, beyond 2^53 too.
 func appendSampleName(b []byte, name, suffix, label, value string) []byte {
 	b = append(b, name...)
 	b = append(b, suffix...)

@@ -97,4 +97,8 @@
 //     address the browser sent to;
 //   - for a packet to a browser: the plaintext before it is protected, src
 //     and dst the other way round.
+//
+// Recorder.Dropped says how much the capture misses; it can be exported
+// as a metric with metrics.Registry.NewCounterFunc. Close, at shutdown,
+// after the loop has stopped, writes what is still queued.
 package pcap

@@ -24,7 +24,7 @@ import (
 
 const (
 	// recorderBuffer is the bufio.Writer in front of the file: some
-	// seventy 1200-byte packets per write call.
+	// fifty 1200-byte packets per write call.
 	recorderBuffer = 64 << 10
 	// flushEvery bounds how long a written packet may sit in the buffer,
 	// so that a capture of a quiet session, or of a server that is
@@ -63,7 +63,9 @@ type Recorder struct {
 
 // NewRecorder creates (or truncates) the file at path, writes the global
 // header and starts the goroutine. queue is how many packets may wait for
-// the disk (at least 1; a second of one camera is a few hundred). log,
+// the disk (at least 1; a second of one camera is a few hundred); the
+// Recorder keeps up to twice that many 2 KiB buffers, queued or ready for
+// reuse. log,
 // which may be nil, is called from the Recorder's goroutine, never from
 // Write: to report drops and a failing disk, as slog.Logger.Warn would be.
 func NewRecorder(path string, queue int, log func(msg string, args ...any)) (*Recorder, error) {
@@ -117,7 +119,10 @@ func newRecorder(f io.WriteCloser, path string, queue int, log func(msg string, 
 // Write that runs concurrently with Close may be neither written nor
 // counted: stop writing before closing.
 func (r *Recorder) Write(t time.Time, src, dst netip.AddrPort, payload []byte) bool {
-	if r.closed.Load() {
+	// When the disk is behind, the queue stays full: do not copy a packet
+	// only to drop it. (The length may change right after; the send below
+	// decides.)
+	if r.closed.Load() || len(r.queue) == cap(r.queue) {
 		r.dropped.Add(1)
 		return false
 	}

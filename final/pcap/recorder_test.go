@@ -249,7 +249,10 @@ type nopCloser struct{ discard }
 
 func (nopCloser) Close() error { return nil }
 
-func BenchmarkRecorderWrite(b *testing.B) {
+// BenchmarkRecorderWriteOverloaded measures Write when packets come
+// faster than the goroutine writes them, as in a flood: the queue is
+// nearly always full, and almost every Write drops.
+func BenchmarkRecorderWriteOverloaded(b *testing.B) {
 	r, err := newRecorder(nopCloser{discard{}}, "discard", 256, nil)
 	if err != nil {
 		b.Fatal(err)
@@ -259,6 +262,31 @@ func BenchmarkRecorderWrite(b *testing.B) {
 	t := time.Now()
 	b.ReportAllocs()
 	for b.Loop() {
+		r.Write(t, browser4, server4, payload)
+	}
+	b.ReportMetric(float64(r.Dropped())/float64(b.N), "dropped/op")
+}
+
+// BenchmarkRecorderWriteQueued measures Write when the queue has room:
+// a copy into a recycled buffer and a channel send. Every 128 packets it
+// waits, off the clock, for the goroutine to empty the queue.
+func BenchmarkRecorderWriteQueued(b *testing.B) {
+	r, err := newRecorder(nopCloser{discard{}}, "discard", 256, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	payload := make([]byte, 1200)
+	t := time.Now()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if i%128 == 0 {
+			b.StopTimer()
+			for len(r.queue) > 0 {
+				time.Sleep(10 * time.Microsecond)
+			}
+			b.StartTimer()
+		}
 		r.Write(t, browser4, server4, payload)
 	}
 	b.ReportMetric(float64(r.Dropped())/float64(b.N), "dropped/op")

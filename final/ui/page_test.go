@@ -108,8 +108,10 @@ func TestPage(t *testing.T) {
 	p.is(`[...document.querySelectorAll('#gallery img')].map((i) => new URL(i.src).pathname).join()`,
 		"/shots/shoot4.jpg,/shots/shoot3.jpg,/shots/shoot2.jpg,/shots/shoot1.jpg")
 	p.is(`new URL(q('#gallery a').href).pathname`, "/shots/shoot4.jpg")
-	p.is(`q('#gallery .meta').textContent.startsWith("41.3 KiB · ")`, true) // 42291 bytes (see shot), then the time
-	p.is("$('shot').dataset.name", "shoot1.jpg")                            // no snapshot yet: the first JPEG stays in the frame
+	// 42291 bytes (see shot), then the time.
+	p.is(`q('#gallery .meta').textContent.startsWith("41.3 KiB · ")`, true)
+	// No snapshot yet: the latest JPEG is in the frame.
+	p.is("$('shot').dataset.name", "shoot4.jpg")
 	p.is("$('shot').dataset.snapshot", "false")
 
 	// A snapshot: asked for by the button, it comes back into the frame.
@@ -136,7 +138,17 @@ func TestPage(t *testing.T) {
 	p.is("$('offer').textContent.startsWith('v=0')", true)
 	p.is("$('answer').textContent.includes('a=sendonly')", true)
 
+	final.JPEGs = 6
 	p.screenshots(func() { c1.send(final) }) // figures a second old, as when live
+	// The gallery keeps the newest 50 in the page, and counts them all.
+	for n := 7; n <= 56; n++ {
+		c1.shot(n, false)
+	}
+	p.wait("the gallery to count 56", `$('gallery-count').textContent === "56 files, the newest 50 shown"`)
+	p.is(`document.querySelectorAll('#gallery li').length`, 50)
+	p.is(`q('#gallery li').dataset.name`, "shoot56.jpg")
+	p.is(`q('#gallery li:last-child').dataset.name`, "shoot7.jpg")
+
 	var track string
 	p.eval("$('preview').srcObject.getVideoTracks()[0].id", &track)
 
@@ -156,7 +168,7 @@ func TestPage(t *testing.T) {
 	p.is("$('preview').srcObject.getVideoTracks()[0].readyState", "live")
 	p.wait("a fresh timeline", `q('[data-milestone="answer"]').dataset.reached === "true"`)
 	p.is(`q('[data-milestone="ice"]').dataset.reached`, "false")
-	p.is(`document.querySelectorAll('#gallery img').length`, 6) // the files are still there
+	p.is(`document.querySelectorAll('#gallery img').length`, 50) // the files are still there
 	p.is(`q('[data-stat="fps"]').textContent`, "–")
 
 	// The server is full (1013): a longer wait, which "Reconnect now" cuts short.
@@ -171,6 +183,11 @@ func TestPage(t *testing.T) {
 	c3 := f.accept(t, 5*time.Second)
 
 	// A policy violation (1008): the page does not come back by itself.
+	// (The session goes live first, so that a wrong reconnection would
+	// come after 1 s.)
+	c3.handshake(t)
+	c3.milestone("rtp", 236, "VP8 ssrc 0x1234abcd")
+	p.wait("the banner to say live", `$('banner').dataset.state === "live"`)
 	c3.send(map[string]any{"type": "error", "message": "5 bad messages: closing the session", "fatal": true})
 	c3.closeWith(1008, "too many bad messages")
 	p.wait("the banner to show the error", `$('banner').dataset.state === "error"`)
@@ -178,7 +195,7 @@ func TestPage(t *testing.T) {
 	p.is("$('start').disabled", false)
 	p.is("$('stop').disabled", true)
 	p.is("$('preview').srcObject", nil) // the camera is off
-	f.noConn(t, 2500*time.Millisecond)
+	f.noConn(t, 1500*time.Millisecond)
 
 	// The connection fails (no ICE pair, or no DTLS): the page says UDP may
 	// be blocked and reconnects. Chromium cannot be made to fail ICE in a
@@ -261,9 +278,10 @@ func TestPageFirefox(t *testing.T) {
 	if a2.Ufrag == a1.Ufrag {
 		t.Errorf("second answer has the first one's ufrag %q: not a new RTCPeerConnection", a1.Ufrag)
 	}
+	c2.milestone("rtp", 236, "VP8 ssrc 0x1234abcd") // live: a wrong reconnection would come after 1 s
 	c2.send(map[string]any{"type": "error", "message": "5 bad messages: closing the session", "fatal": true})
 	c2.closeWith(1008, "too many bad messages")
-	f.noConn(t, 2500*time.Millisecond)
+	f.noConn(t, 1500*time.Millisecond)
 }
 
 // failingPeerConnection makes window.failConnection() turn every
@@ -451,9 +469,14 @@ func (f *fakeServer) accept(t *testing.T, timeout time.Duration) *fakeConn {
 	}
 }
 
-// noConn checks that the page opens no WebSocket within d.
+// noConn checks that the page has opened no WebSocket, and opens none within d.
 func (f *fakeServer) noConn(t *testing.T, d time.Duration) {
 	t.Helper()
+	select {
+	case <-f.conns:
+		t.Fatalf("the page opened a WebSocket; it should not have")
+	default:
+	}
 	select {
 	case <-f.conns:
 		t.Fatalf("the page opened a WebSocket; it should not have")
@@ -552,15 +575,12 @@ func (c *fakeConn) send(v any) {
 	}
 }
 
-// ms is the time since the socket was accepted, at least min: the script
-// says when each layer was reached, as a real session would.
-func (c *fakeConn) ms(min int) int {
-	return max(min, int(time.Since(c.opened).Milliseconds()))
-}
-
+// milestone says a layer was reached ms after the socket was accepted:
+// the script's times are those of a real session, not the test's, so that
+// the page shows the same every time.
 func (c *fakeConn) milestone(name string, ms int, text string) {
 	c.t.Helper()
-	c.send(map[string]any{"type": "milestone", "name": name, "ms": c.ms(ms), "text": text})
+	c.send(map[string]any{"type": "milestone", "name": name, "ms": ms, "text": text})
 }
 
 // media is the "media" message.
@@ -599,7 +619,7 @@ func (c *fakeConn) shot(n int, snapshot bool) {
 	}
 	name := fmt.Sprintf("shoot%d.jpg", n)
 	c.send(map[string]any{"type": "shot", "name": name, "url": "/shots/" + name, "width": 640, "height": 480,
-		"bytes": size, "snapshot": snapshot, "ms": c.ms(0)})
+		"bytes": size, "snapshot": snapshot, "ms": int(time.Since(c.opened).Milliseconds())})
 }
 
 // handshake plays the start of a session: milestone, offer, milestone;

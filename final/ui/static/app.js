@@ -15,7 +15,7 @@
 import { $, duration } from './util.js';
 import { log } from './log.js';
 import { Session } from './session.js';
-import { reach, reached, resetTimeline, setActive } from './timeline.js';
+import { endTimeline, reach, reached, resetTimeline, setActive } from './timeline.js';
 import { resetMedia, showMedia, stopMedia } from './media.js';
 import { addShot } from './gallery.js';
 import { cameraError, closeError, noCameraAPI, setBanner } from './banner.js';
@@ -153,8 +153,11 @@ function onMessage(msg) {
         log('shot with a URL off this server: ignored', { cls: 'error' });
         return;
       }
-      log(`${msg.snapshot ? 'snapshot' : 'JPEG'} saved: ${msg.name}`, { layer: 'jpeg' });
-      if (msg.snapshot) snapshotDone();
+      // The server's narration says it saved the file; a snapshot is ours.
+      if (msg.snapshot) {
+        log(`snapshot: ${msg.name}`, { layer: 'jpeg' });
+        snapshotDone();
+      }
       return;
     case 'event':
       log(String(msg.text), { layer: String(msg.layer || 'server') });
@@ -181,12 +184,18 @@ function onServerError(msg) {
   snapshotDone();
 }
 
-function onClosed(e) {
+// ended clears up after a session, whichever side ended it.
+function ended() {
   session = null;
   live = false;
-  setActive(false);
+  endTimeline();
   stopMedia();
   snapshotDone();
+  $('sending').textContent = 'Not sending.';
+}
+
+function onClosed(e) {
+  ended();
   log(`WebSocket closed by the server: code ${e.code}${e.reason ? ', ' + e.reason : ''}`, { cls: 'error' });
   if (!running) return;
   const why = closeError(e.code, e.reason, lastError);
@@ -202,11 +211,7 @@ function onClosed(e) {
 function onFailed(states) {
   log(`connection failed (ICE ${states.iceConnectionState}, connection ${states.connectionState})`, { cls: 'error' });
   session.close(1000, 'connection failed');
-  session = null;
-  live = false;
-  setActive(false);
-  stopMedia();
-  snapshotDone();
+  ended();
   reconnect(backoff(), 'The connection failed.',
     'ICE and DTLS could not get through: a firewall may block the server’s UDP port, or the server’s address is not reachable from here.');
 }
@@ -254,21 +259,14 @@ function stop() {
 function halt() {
   running = false;
   clearRetry();
-  if (session) {
-    session.close(1000, 'stopped by the user');
-    session = null;
-  }
-  live = false;
+  if (session) session.close(1000, 'stopped by the user');
+  ended();
   if (camera) {
     camera.getTracks().forEach((t) => t.stop());
     camera = null;
   }
   $('preview').srcObject = null;
   $('camera-frame').dataset.on = 'false';
-  $('sending').textContent = 'Not sending.';
-  setActive(false);
-  stopMedia();
-  snapshotDone();
   updateButtons();
 }
 

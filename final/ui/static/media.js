@@ -68,6 +68,7 @@ export function resetMedia() {
   history.length = 0;
   drawSpark();
   for (const el of document.querySelectorAll('#media [data-stat]')) el.textContent = '–';
+  $('media').dataset.updated = '0';
   $('media').querySelector('[data-stat="lost"]').closest('.tile').dataset.warn = 'false';
   $('media-age').textContent = 'waiting for media';
   $('media-age').dataset.stale = 'false';

@@ -54,7 +54,11 @@ export class Session {
       return;
     }
     if (msg.type !== 'offer') {
-      this.on.message(msg);
+      try {
+        this.on.message(msg);
+      } catch (err) {
+        log(`showing a "${msg.type}" message: ${err}`, { cls: 'error' });
+      }
       return;
     }
     try {
@@ -149,6 +153,7 @@ export class Session {
   async stats() {
     if (!this.pc) return;
     const stats = await this.pc.getStats();
+    if (this.ended) return;
     const report = { type: 'stats' };
     stats.forEach((s) => {
       if (s.type === 'outbound-rtp' && s.kind === 'video') {

@@ -47,8 +47,16 @@ function breakable(text) {
 export function resetTimeline() {
   reachedAt.clear();
   $('timeline').replaceChildren(...milestones.map(item));
+  $('timeline').dataset.ended = 'false';
   $('timeline-total').textContent = '';
   setActive(false);
+}
+
+// endTimeline keeps the layers an ended session reached, faded: they are
+// history until the next session starts.
+export function endTimeline() {
+  setActive(false);
+  if (reachedAt.size) $('timeline').dataset.ended = 'true';
 }
 
 // setActive marks the next layer to come as current (a pulsing dot) while
