@@ -445,6 +445,9 @@ func (u *udpLoop) event(ev ice.Event) {
 		u.iceLog.Info("connectivity check answered: pair valid", "session", ev.Session, "remote", ev.Remote.String())
 		if s := u.sessions[ev.Session]; s != nil {
 			s.Notify("ice", "the server answered a connectivity check from "+ev.Remote.String())
+			// The page's timeline: ICE works once a check has passed.
+			// (Chromium nominates later, often after DTLS has begun.)
+			s.Milestone(signaling.MilestoneICE, "server ↔ "+ev.Remote.String())
 		}
 	case ice.Selected:
 		if p := u.peers[ev.Session]; p != nil {
@@ -463,7 +466,6 @@ func (u *udpLoop) event(ev ice.Event) {
 		}
 		if s := u.sessions[ev.Session]; s != nil {
 			s.Notify("ice", "selected pair: server ↔ "+ev.Remote.String())
-			s.Milestone(signaling.MilestoneICE, "server ↔ "+ev.Remote.String())
 		}
 	case ice.PairExpired:
 		if !u.chatty(ev.Session) {

@@ -101,7 +101,7 @@ const (
 	MilestoneWebSocket = "websocket" // the server accepted the WebSocket
 	MilestoneOffer     = "offer"     // the offer is sent
 	MilestoneAnswer    = "answer"    // the browser's answer is accepted
-	MilestoneICE       = "ice"       // the browser nominated a candidate pair
+	MilestoneICE       = "ice"       // a connectivity check passed: a valid pair
 	MilestoneDTLS      = "dtls"      // the DTLS handshake is complete, SRTP keys made
 	MilestoneRTP       = "rtp"       // the first RTP packet is decrypted
 	MilestoneKeyframe  = "keyframe"  // the first whole keyframe is assembled
