@@ -107,7 +107,8 @@ func TestChromium(t *testing.T) {
 		return
 	}
 	out := t.TempDir()
-	logs := runServer(t, func(c *config.Config) { c.Out = out })
+	capture := filepath.Join(out, "session.pcap")
+	logs := runServer(t, func(c *config.Config) { c.Out, c.PCAP = out, capture })
 	b := browsertest.StartChromium(t, "http://127.0.0.1:8080/?autostart=1")
 	opened := logs.Wait(t, 30*time.Second, "the page to open the WebSocket", browsertest.Is("ws", "session opened"))
 	pli := logs.Wait(t, 20*time.Second, "the first PLI", browsertest.Is("rtcp", "keyframe request: PLI (RFC 4585 §6.3.1)"))
@@ -129,6 +130,40 @@ func TestChromium(t *testing.T) {
 	checkJPEG(t, out, 1, true)
 	checkServed(t)
 	checkTranscript(t, logs.String())
+	checkPCAP(t, capture)
+}
+
+// checkPCAP reads the -pcap file with tshark, as the chapter tells a
+// reader to: the decrypted RTP must be dissected as VP8, with a keyframe
+// of the camera's size, and our RTCP (receiver reports, PLI) as RTCP.
+func checkPCAP(t *testing.T, name string) {
+	t.Helper()
+	time.Sleep(1100 * time.Millisecond) // the capture is flushed every second
+	tshark, err := exec.LookPath("tshark")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tshark is not installed (Debian: apt-get install tshark)")
+		}
+		t.Skip("tshark is not installed")
+	}
+	out, err := exec.Command(tshark, "-r", name, "--enable-heuristic", "rtp_udp", "-d", "rtp.pt==96,vp8",
+		"-T", "fields", "-e", "_ws.col.Protocol", "-e", "_ws.col.Info").CombinedOutput()
+	if err != nil {
+		t.Fatalf("tshark: %v\n%s", err, out)
+	}
+	count := map[string]int{}
+	keyframes := 0
+	for _, l := range strings.Split(string(out), "\n") {
+		proto, info, _ := strings.Cut(l, "\t")
+		count[proto]++
+		if proto == "VP8" && strings.Contains(info, "Keyframe") {
+			keyframes++
+		}
+	}
+	t.Logf("%s: tshark sees %d VP8, %d RTCP packets, %d of them starting a keyframe", filepath.Base(name), count["VP8"], count["RTCP"], keyframes)
+	if count["VP8"] < wantPackets || count["RTCP"] == 0 || keyframes == 0 {
+		t.Errorf("tshark did not dissect the capture as VP8 and RTCP: %v", count)
+	}
 }
 
 // TestFirefox is the same with Firefox.
