@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -8,12 +9,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"nutsandbolts/final/browsertest"
 	"nutsandbolts/final/config"
+	"nutsandbolts/final/fakebrowser"
 	"nutsandbolts/final/logging"
 )
 
@@ -127,5 +131,44 @@ func TestHealthzAndMetrics(t *testing.T) {
 	req.Host = "evil.example"
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
 		t.Errorf("/metrics for another Host: %v %v", resp.StatusCode, err)
+	}
+}
+
+// TestShutdown: closing the program while a browser sends video tells the
+// page (a fatal error and close code 1001, so it comes back later), ends
+// the DTLS association with a close_notify, finishes the IVF file and the
+// JPEGs in flight, and takes well under shutdownWait.
+func TestShutdown(t *testing.T) {
+	p, logs := startLocal(t)
+	clip, err := os.Open("cmd/loadgen/testdata/clip.ivf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := fakebrowser.LoadClip(clip)
+	clip.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan *fakebrowser.Result)
+	go func() {
+		done <- fakebrowser.Run(context.Background(), fakebrowser.Config{URL: "http://" + p.http.Addr().String(), Clip: c, SkipVerify: true})
+	}()
+	logs.Wait(t, 20*time.Second, "the first JPEG", browsertest.Is("jpeg", "keyframe decoded and saved"))
+	start := time.Now()
+	p.close()
+	took := time.Since(start)
+	r := <-done
+	log := logs.String()
+	t.Logf("shutdown took %v; the browser saw close code %d, errors %q (%+v)", took.Round(time.Millisecond), r.CloseCode, r.Errors, *r)
+	if r.CloseCode != 1001 || !slices.Contains(r.Errors, "server shutting down") {
+		t.Errorf("the page was not told: close code %d, errors %q", r.CloseCode, r.Errors)
+	}
+	if took > shutdownWait {
+		t.Errorf("shutdown took %v", took)
+	}
+	for _, want := range []string{"closed by close_notify", "video saved: play it with ffplay or vpxdec", "stopped"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log lacks %q:\n%s", want, log)
+		}
 	}
 }

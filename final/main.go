@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -64,6 +65,7 @@ type program struct {
 	metrics   *metrics.Registry // read at scrape time (operate.go)
 	started   time.Time
 	done      chan error
+	closeOnce sync.Once
 }
 
 // start opens the listeners and starts serving.
@@ -157,7 +159,9 @@ const shutdownWait = 3 * time.Second
 // come back when the server does) and every DTLS association ended with a
 // close_notify; then the HTTP server, the UDP loop, and last the writers,
 // which finish the JPEGs in flight and close the IVF files.
-func (p *program) close() {
+func (p *program) close() { p.closeOnce.Do(p.shutdown) }
+
+func (p *program) shutdown() {
 	start := time.Now()
 	p.signaling.CloseAll("server shutting down")
 	if n := p.signaling.Wait(start.Add(shutdownWait)); n > 0 {

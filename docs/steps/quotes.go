@@ -341,7 +341,8 @@ func Chapters(root string) ([]string, error) {
 }
 
 // ChapterStep returns the step a chapter goes with: chapter NN-name.md goes
-// with the manifest's step stepNN-…; the overview, 00-…, with the first step.
+// with the manifest's step stepNN-…, or with the step named name (08-final.md,
+// final); the overview, 00-…, with the first step.
 func ChapterStep(m *Manifest, chapter string) (string, bool) {
 	base := filepath.Base(chapter)
 	if len(base) < 3 || base[2] != '-' {
@@ -350,8 +351,9 @@ func ChapterStep(m *Manifest, chapter string) (string, bool) {
 	if base[:2] == "00" {
 		return m.Steps[0].Dir, true
 	}
+	name := strings.TrimSuffix(base[3:], ".md")
 	for _, s := range m.Steps {
-		if strings.HasPrefix(s.Dir, "step"+base[:2]+"-") {
+		if strings.HasPrefix(s.Dir, "step"+base[:2]+"-") || s.Dir == name {
 			return s.Dir, true
 		}
 	}

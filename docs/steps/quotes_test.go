@@ -153,6 +153,7 @@ func TestChapterStep(t *testing.T) {
 		{"docs/01-signaling.md", "step01-signaling", true},
 		{"/x/docs/02-stun.md", "step02-stun", true},
 		{"docs/03-ice.md", "", false},
+		{"docs/08-final.md", "final", true},
 		{"docs/README.md", "", false},
 	} {
 		got, ok := ChapterStep(m, c.chapter)

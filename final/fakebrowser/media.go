@@ -78,18 +78,19 @@ func newSender(now time.Time, clip *Clip, pk Packetizer, ctx *srtp.Context, cnam
 // rtpTime is the 90 kHz RTP clock at now: a camera stamps a frame with
 // its capture time (RFC 3550 §5.1, RFC 7741 §4.1).
 func (s *sender) rtpTime(now time.Time) uint32 {
-	return s.ts0 + uint32(now.Sub(s.start)*90/time.Millisecond)
+	return s.ts0 + uint32((now.Sub(s.start)*90+time.Millisecond/2)/time.Millisecond)
 }
 
 // timeout sends the frame and the report that are due.
 func (s *sender) timeout(now time.Time) {
 	if !now.Before(s.next) {
 		s.frame(now)
-		// The next frame one frame duration later; if we fell behind (a
-		// busy machine) it goes out now, late, rather than in a burst.
+		// The next frame one frame duration later. If we fell a whole
+		// frame behind (a busy machine), the slot is skipped rather than
+		// made up in a burst, as a camera drops frames.
 		s.next = s.next.Add(s.clip.FrameDuration)
 		if s.next.Before(now) {
-			s.next = now
+			s.next = now.Add(s.clip.FrameDuration)
 		}
 	}
 	if !now.Before(s.nextSR) {

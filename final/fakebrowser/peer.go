@@ -149,7 +149,7 @@ type peer struct {
 	phase  Phase
 
 	ws     *websocket.Conn
-	wsIn   chan wsMessage // closed when reading fails
+	wsIn   chan wsMessage // from the reader; the last one carries its error
 	udp    *net.UDPConn
 	udpIn  chan datagram
 	stop   chan struct{} // closed at the end: the readers give up sending
@@ -162,6 +162,8 @@ type peer struct {
 	dtls     *dtls.ClientConn
 	srtpIn   *srtp.Context // the server's SRTCP
 	media    *sender
+	fatal    string    // the server's fatal error, until its close frame comes
+	fatalBy  time.Time // when to stop waiting for that close frame
 	ending   bool      // ctx ended: draining or closing
 	drainTo  time.Time // end of the drain
 	nextSnap time.Time
@@ -215,7 +217,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // done reports whether the session should end now.
 func (p *peer) done() bool {
-	if p.err != nil || p.cfg.StopAfter != PhaseNone && p.phase >= p.cfg.StopAfter {
+	if p.err != nil || p.stopNow() {
 		return true
 	}
 	if !p.ending {
@@ -226,6 +228,9 @@ func (p *peer) done() bool {
 	return p.media == nil || p.checking == 0 && len(p.shots) >= p.media.stats.Keyframes ||
 		!time.Now().Before(p.drainTo)
 }
+
+// stopNow reports whether cfg.StopAfter is reached.
+func (p *peer) stopNow() bool { return p.cfg.StopAfter != PhaseNone && p.phase >= p.cfg.StopAfter }
 
 // run is the session.
 func (p *peer) run(ctx context.Context) {
@@ -282,7 +287,9 @@ func (p *peer) dial(ctx context.Context) bool {
 	defer cancel()
 	conn, resp, err := d.DialContext(dctx, u.String(), nil)
 	if err != nil {
-		if ctx.Err() != nil {
+		// The dial fails at ctx's deadline, sometimes a moment before
+		// ctx says so.
+		if d, ok := ctx.Deadline(); ctx.Err() != nil || ok && !time.Now().Before(d) {
 			p.res.Stopped = true
 			return false
 		}
@@ -357,11 +364,7 @@ func (p *peer) handleWS(now time.Time, m wsMessage) {
 		var ce *websocket.CloseError
 		if errors.As(m.err, &ce) {
 			p.res.CloseCode = ce.Code
-			last := ""
-			if n := len(p.res.Errors); n > 0 {
-				last = ": " + p.res.Errors[n-1]
-			}
-			p.fail(fmt.Errorf("the server closed the WebSocket (%d %s)%s", ce.Code, ce.Text, last))
+			p.fail(fmt.Errorf("the server closed the WebSocket (%d %s)", ce.Code, ce.Text))
 			return
 		}
 		p.fail(fmt.Errorf("websocket: %w", m.err))
@@ -372,6 +375,9 @@ func (p *peer) handleWS(now time.Time, m wsMessage) {
 		if p.offer == nil {
 			p.res.Session = m.msg.Offer.Session
 			p.reach(PhaseOffer, now)
+			if p.stopNow() {
+				return
+			}
 			if err := p.answerOffer(now, m.msg.Offer.SDP); err != nil {
 				p.fail(err)
 			}
@@ -380,8 +386,10 @@ func (p *peer) handleWS(now time.Time, m wsMessage) {
 		if m.msg.Error.Message != "" && len(p.res.Errors) < maxServerErrors {
 			p.res.Errors = append(p.res.Errors, m.msg.Error.Message)
 		}
-		if m.msg.Error.Fatal && !p.ending {
-			p.fail(fmt.Errorf("server: %s", m.msg.Error.Message))
+		if m.msg.Error.Fatal && !p.ending && p.fatalBy.IsZero() {
+			// The server closes the socket right after: wait for the close
+			// frame, whose code says whether to come back (1013) or not.
+			p.fatal, p.fatalBy = m.msg.Error.Message, now.Add(closeWait)
 		}
 	case signaling.TypeMilestone:
 		if _, ok := p.res.Milestones[m.msg.Milestone.Name]; !ok {
@@ -429,7 +437,9 @@ func (p *peer) answerOffer(now time.Time, text string) error {
 	}
 	p.reach(PhaseAnswer, time.Now())
 	p.ice = newICEAgent(target, o.ufrag, o.pwd, a.ufrag)
-	p.ice.start(now)
+	if !p.stopNow() {
+		p.ice.start(now)
+	}
 	return nil
 }
 
@@ -457,7 +467,9 @@ func (p *peer) handleUDP(now time.Time, d datagram) {
 		}
 		if nominated {
 			p.reach(PhaseICE, now)
-			p.startDTLS(now)
+			if !p.stopNow() {
+				p.startDTLS(now)
+			}
 		}
 	case b[0] >= 20 && b[0] <= 63: // DTLS
 		if p.dtls != nil {
@@ -505,7 +517,15 @@ func (p *peer) dtlsEvents(now time.Time) {
 				p.fail(err)
 			}
 		case dtls.Closed:
-			if !p.ending {
+			switch {
+			case p.ending:
+			case ev.Err == nil && p.fatalBy.IsZero():
+				// A close_notify: the server is ending the session. Its
+				// WebSocket says why, and the close frame may come a
+				// little after the datagram: wait for it, as for a fatal
+				// error.
+				p.fatal, p.fatalBy = "DTLS closed by the server (close_notify)", now.Add(closeWait)
+			case ev.Err != nil:
 				p.fail(fmt.Errorf("dtls: closed: %v", ev.Err))
 			}
 		}
@@ -533,7 +553,7 @@ func (p *peer) startMedia(now time.Time, st dtls.ConnectionState) error {
 		return fmt.Errorf("srtp: %w", err)
 	}
 	p.reach(PhaseDTLS, now)
-	if p.cfg.Clip == nil || p.cfg.StopAfter == PhaseDTLS {
+	if p.cfg.Clip == nil || p.stopNow() {
 		return nil
 	}
 	var r [8]byte
@@ -549,6 +569,10 @@ func (p *peer) startMedia(now time.Time, st dtls.ConnectionState) error {
 
 // timeout runs whatever timer is due.
 func (p *peer) timeout(now time.Time) {
+	if !p.fatalBy.IsZero() && !now.Before(p.fatalBy) {
+		p.fail(fmt.Errorf("server: %s", p.fatal))
+		return
+	}
 	if p.ice != nil {
 		if err := p.ice.timeout(now); err != nil {
 			p.fail(err)
@@ -599,6 +623,7 @@ func (p *peer) deadline(setupEnd time.Time) time.Time {
 		earlier(p.nextSnap, !p.nextSnap.IsZero())
 	}
 	earlier(p.drainTo, p.ending)
+	earlier(p.fatalBy, !p.fatalBy.IsZero())
 	return d
 }
 
@@ -694,11 +719,18 @@ func (p *peer) close() {
 	if !p.cfg.Abrupt {
 		if p.media != nil && p.dtls.Established() {
 			p.media.report(time.Now(), []rtcp.Packet{&rtcp.Goodbye{Sources: []uint32{p.answer.ssrc}}})
+			p.flush() // before the close_notify, which ends the server's session
 		}
 		if p.dtls != nil {
 			p.dtls.Close() // a close_notify (RFC 5246 §7.2.1)
 		}
 		p.flush()
+		if p.dtls != nil && p.dtls.State().Version != 0 {
+			// The server answers with its own close_notify and ends the
+			// session; closing the WebSocket before that would race our
+			// datagrams against its cleanup.
+			p.awaitDTLS(closeWait)
+		}
 		if p.ws != nil {
 			msg := websocket.FormatCloseMessage(websocket.CloseNormalClosure, "bye")
 			p.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
@@ -723,5 +755,24 @@ func (p *peer) close() {
 	}
 	if p.media != nil {
 		p.res.Media = p.media.stats
+	}
+}
+
+// closeWait bounds the wait for the server's close_notify.
+const closeWait = 500 * time.Millisecond
+
+// awaitDTLS waits, at most d, for a DTLS datagram from the server.
+func (p *peer) awaitDTLS(d time.Duration) {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		select {
+		case dg := <-p.udpIn:
+			if len(dg.data) > 0 && dg.data[0] >= 20 && dg.data[0] <= 63 {
+				return
+			}
+		case <-timer.C:
+			return
+		}
 	}
 }
