@@ -197,12 +197,17 @@ func (m *media) Answer(s *signaling.Session) error {
 	if !m.udp.do(func() {
 		if err = m.udp.agent.SetRemote(s.ID, remote); err == nil {
 			u := m.udp
-			v := newVideo(rand.Uint32(), s.Answer.VP8PayloadType, m.keyframes,
+			// The periodic keyframe request is spread by ±10% per session:
+			// sessions that started together would otherwise ask at the
+			// same moments, and their keyframes reach the JPEG workers in
+			// bursts.
+			interval := time.Duration(float64(m.keyframes) * (0.9 + 0.2*rand.Float64())).Round(time.Millisecond)
+			v := newVideo(rand.Uint32(), s.Answer.VP8PayloadType, interval,
 				u.rtpLog.With("session", s.ID), u.vp8Log.With("session", s.ID), u.rtcpLog.With("session", s.ID), nil)
 			p := newPeer(s, u.dtlsBase, fingerprint, u.dtlsLog, u.srtpLog, v, u.recorder)
 			p.photographer = u.shots
 			p.capture = u.capture
-			u.peers[s.ID] = p
+			u.addPeer(s.ID, p)
 		}
 	}) {
 		return fmt.Errorf("server shutting down")

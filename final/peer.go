@@ -48,12 +48,13 @@ type peer struct {
 	out          [][]byte      // SRTCP datagrams to send to the browser
 
 	// What the page is told (final): its timeline, its stats, its gallery.
-	sawRTP      bool         // the first RTP packet has been decrypted
-	snapshot    bool         // the next keyframe answers the page's snapshot button
-	skipped     int64        // keyframes the photographer could not take
-	jpegs       atomic.Int64 // JPEG files written for this session (by the workers)
-	refusedTold atomic.Bool  // the page has been told that files are no longer written
-	lastBytes   uint64       // RTP bytes received at the last stats message
+	sawRTP       bool         // the first RTP packet has been decrypted
+	snapshot     bool         // the next keyframe answers the page's snapshot button
+	skipped      int64        // keyframes the photographer could not take
+	jpegs        atomic.Int64 // JPEG files written for this session (by the workers)
+	shotsPending atomic.Int32 // keyframes of this session queued for the workers (shots.go)
+	refusedTold  atomic.Bool  // the page has been told that files are no longer written
+	lastBytes    uint64       // RTP bytes received at the last stats message
 
 	capture *pcap.Recorder // -pcap: the decrypted RTP and RTCP, both ways; nil if off
 	local   netip.AddrPort // the server's address as the browser sees it, for the capture
@@ -189,7 +190,7 @@ func (p *peer) frame(s *stream, f *vp8.Frame) {
 		p.session.Milestone(signaling.MilestoneKeyframe, size+", "+strconv.Itoa(len(f.Data))+" bytes in "+strconv.Itoa(f.Packets)+" packets")
 	}
 	if f.Keyframe && p.photographer != nil {
-		if p.photographer.take(shot{session: p.id, frame: bytes.Clone(f.Data), saved: p.saved(p.snapshot), refused: p.refused}) {
+		if p.photographer.take(shot{session: p.id, frame: bytes.Clone(f.Data), pending: &p.shotsPending, saved: p.saved(p.snapshot), refused: p.refused}) {
 			p.snapshot = false
 		} else {
 			p.skipped++

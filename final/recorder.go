@@ -19,9 +19,13 @@ import (
 // queue is full the frame is dropped and counted; the file then misses a
 // frame, which a player shows as a glitch until the next keyframe.
 
-// recorderQueue is how many frames (and session ends) may wait for the
-// disk: a few seconds of one camera, a fraction of a second of fifty.
-const recorderQueue = 256
+// recorderQueue is how many frames may wait for the disk: a few seconds
+// of one camera, a third of a second of a hundred (final). Frames vary in
+// size (a keyframe can be megabytes), so the bytes waiting are bounded too.
+const (
+	recorderQueue      = 1024
+	recorderQueueBytes = 64 << 20
+)
 
 // recording is one frame for the recorder's goroutine.
 type recording struct {
@@ -42,6 +46,7 @@ type recorder struct {
 	log     *slog.Logger // [ivf]
 	queue   chan recording
 	dropped atomic.Uint64 // frames dropped because the queue was full
+	queued  atomic.Int64  // bytes of the frames in the queue
 	wg      sync.WaitGroup
 
 	mu    sync.Mutex
@@ -71,16 +76,20 @@ func newRecorder(dir string, log *slog.Logger) (*recorder, error) {
 // frame queues one frame of a session without waiting. It reports whether
 // the frame was queued.
 func (r *recorder) frame(rec recording) bool {
-	select {
-	case r.queue <- rec:
-		return true
-	default:
-		mx.ivfDropped.Inc()
-		if r.dropped.Add(1) == 1 {
-			r.log.Warn("the disk is not keeping up: dropping frames (further drops are only counted)", "session", rec.session)
+	n := int64(len(rec.frame))
+	if r.queued.Add(n) <= recorderQueueBytes {
+		select {
+		case r.queue <- rec:
+			return true
+		default:
 		}
-		return false
 	}
+	r.queued.Add(-n)
+	mx.ivfDropped.Inc()
+	if r.dropped.Add(1) == 1 {
+		r.log.Warn("the disk is not keeping up: dropping frames (further drops are only counted)", "session", rec.session)
+	}
+	return false
 }
 
 // end closes a session's file once the frames queued before have been
@@ -131,6 +140,7 @@ func (r *recorder) run() {
 				return
 			}
 			r.write(files, rec)
+			r.queued.Add(-int64(len(rec.frame)))
 		case <-r.wake:
 			// The frames queued before a session ended come first.
 			for n := len(r.queue); n > 0; n-- {
@@ -139,6 +149,7 @@ func (r *recorder) run() {
 					return
 				}
 				r.write(files, rec)
+				r.queued.Add(-int64(len(rec.frame)))
 			}
 			r.mu.Lock()
 			ended := r.ended

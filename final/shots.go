@@ -26,13 +26,22 @@ import (
 // to a worker through a bounded queue. When the queue is full the keyframe
 // is skipped and counted: there will be another one.
 
-// shotQueue is how many keyframes may wait for a worker.
-const shotQueue = 8
+// Many browsers at once (final): the queue is long enough for the bursts
+// of keyframes that sessions starting together send, and bounded three
+// ways, so that no session can take it from the others: in keyframes, in
+// bytes (a keyframe may be megabytes), and per session (a session whose
+// keyframes are still waiting has the next one skipped, not queued).
+const (
+	shotQueue      = 64       // keyframes waiting for a worker, at most
+	shotQueueBytes = 32 << 20 // their bytes, at most
+	shotPerSession = 2        // of one session, at most
+)
 
 // shot is one keyframe to save.
 type shot struct {
 	session string
 	frame   []byte                                     // the VP8 keyframe, owned by the worker
+	pending *atomic.Int32                              // the session's keyframes queued or being saved; nil: no limit
 	saved   func(name string, width, height, size int) // told of the file, on the worker; may be nil
 	refused func(error)                                // told when the file cannot be written; may be nil
 }
@@ -46,6 +55,7 @@ type photographer struct {
 	log      *slog.Logger
 	queue    chan shot
 	skipped  atomic.Uint64 // keyframes not saved because the queue was full
+	queued   atomic.Int64  // bytes of the keyframes in the queue
 	failures atomic.Uint64 // JPEGs not saved: the disk refused, or the budget
 	wg       sync.WaitGroup
 
@@ -82,15 +92,34 @@ func newPhotographer(dir string, quality, maxFiles, workers int, log *slog.Logge
 
 // take queues a keyframe without waiting; false if it was skipped.
 func (p *photographer) take(s shot) bool {
-	select {
-	case p.queue <- s:
-		return true
-	default:
-		mx.jpegSkipped.Inc()
-		if p.skipped.Add(1) == 1 {
-			p.log.Warn("the JPEG workers are busy: skipping keyframes (further ones are only counted)", "session", s.session)
+	if s.pending == nil || s.pending.Load() < shotPerSession {
+		if p.queued.Add(int64(len(s.frame))) <= shotQueueBytes {
+			if s.pending != nil {
+				s.pending.Add(1)
+			}
+			select {
+			case p.queue <- s:
+				return true
+			default:
+			}
+			p.done(s)
+		} else {
+			p.queued.Add(-int64(len(s.frame)))
 		}
-		return false
+	}
+	mx.jpegSkipped.Inc()
+	if p.skipped.Add(1) == 1 {
+		p.log.Warn("the JPEG workers are busy: skipping keyframes (further ones are only counted)", "session", s.session)
+	}
+	return false
+}
+
+// done gives back what a queued keyframe held: its bytes, its place
+// among its session's.
+func (p *photographer) done(s shot) {
+	p.queued.Add(-int64(len(s.frame)))
+	if s.pending != nil {
+		s.pending.Add(-1)
 	}
 }
 
@@ -112,46 +141,54 @@ func (p *photographer) work() {
 	dec := vp8.NewDecoder()
 	var full *image.YCbCr // the converted picture, reused
 	for s := range p.queue {
-		start := time.Now()
-		img, err := dec.Decode(s.frame)
-		if err != nil {
-			p.log.Warn("keyframe not decoded", "session", s.session, "bytes", len(s.frame), "err", err.Error())
-			continue
-		}
-		decoded := time.Since(start)
-		mx.decode.ObserveDuration(decoded)
-		full = fullRange(full, img)
-		var buf bytes.Buffer
-		start = time.Now()
-		if err := jpeg.Encode(&buf, full, &jpeg.Options{Quality: p.quality}); err != nil {
-			p.log.Error("JPEG encoding failed", "session", s.session, "err", err.Error())
-			continue
-		}
-		encoded := time.Since(start)
-		mx.encode.ObserveDuration(encoded)
-		name, err := p.save(buf.Bytes())
-		if err != nil {
-			mx.jpegFailures.Inc()
-			if p.failures.Add(1) == 1 {
-				p.log.Error("cannot save the JPEG (further failures are only counted)", "session", s.session, "err", err.Error())
-			}
-			if s.refused != nil {
-				s.refused(err)
-			}
-			continue
-		}
-		if name == "" {
-			continue // the cap is reached
-		}
-		mx.jpegs.Inc()
-		b := img.Bounds()
-		p.log.Info("keyframe decoded and saved", "session", s.session, "bytes", len(s.frame),
-			"width", b.Dx(), "height", b.Dy(), "decode", decoded.Round(10*time.Microsecond).String(),
-			"encode", encoded.Round(10*time.Microsecond).String(), "file", name)
-		if s.saved != nil {
-			s.saved(filepath.Base(name), b.Dx(), b.Dy(), buf.Len())
-		}
+		full = p.shoot(dec, full, s)
+		p.done(s)
 	}
+}
+
+// shoot decodes, converts, encodes and saves one keyframe; full is the
+// worker's converted picture, reused.
+func (p *photographer) shoot(dec *vp8.Decoder, full *image.YCbCr, s shot) *image.YCbCr {
+	start := time.Now()
+	img, err := dec.Decode(s.frame)
+	if err != nil {
+		p.log.Warn("keyframe not decoded", "session", s.session, "bytes", len(s.frame), "err", err.Error())
+		return full
+	}
+	decoded := time.Since(start)
+	mx.decode.ObserveDuration(decoded)
+	full = fullRange(full, img)
+	var buf bytes.Buffer
+	start = time.Now()
+	if err := jpeg.Encode(&buf, full, &jpeg.Options{Quality: p.quality}); err != nil {
+		p.log.Error("JPEG encoding failed", "session", s.session, "err", err.Error())
+		return full
+	}
+	encoded := time.Since(start)
+	mx.encode.ObserveDuration(encoded)
+	name, err := p.save(buf.Bytes())
+	if err != nil {
+		mx.jpegFailures.Inc()
+		if p.failures.Add(1) == 1 {
+			p.log.Error("cannot save the JPEG (further failures are only counted)", "session", s.session, "err", err.Error())
+		}
+		if s.refused != nil {
+			s.refused(err)
+		}
+		return full
+	}
+	if name == "" {
+		return full // the cap is reached
+	}
+	mx.jpegs.Inc()
+	b := img.Bounds()
+	p.log.Info("keyframe decoded and saved", "session", s.session, "bytes", len(s.frame),
+		"width", b.Dx(), "height", b.Dy(), "decode", decoded.Round(10*time.Microsecond).String(),
+		"encode", encoded.Round(10*time.Microsecond).String(), "file", name)
+	if s.saved != nil {
+		s.saved(filepath.Base(name), b.Dx(), b.Dy(), buf.Len())
+	}
+	return full
 }
 
 // save writes a JPEG under the next free number: to a temporary name

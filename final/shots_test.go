@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 )
 
@@ -110,5 +111,31 @@ func TestShotsAreServedSafely(t *testing.T) {
 		if (want != "") != ok || got != want {
 			t.Errorf("File(%q) = %q, %v; want %q", name, got, ok, want)
 		}
+	}
+}
+
+// TestPhotographerFair: one session cannot take the queue from the others:
+// at most shotPerSession of its keyframes wait, and the bytes waiting are
+// bounded, so a session sending huge keyframes has them skipped while
+// another session's small one still gets in.
+func TestPhotographerFair(t *testing.T) {
+	p, err := newPhotographer(t.TempDir(), 90, 0, 0, slog.New(slog.DiscardHandler)) // no workers: nothing leaves the queue
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b atomic.Int32
+	for i, want := range []bool{true, true, false, false} {
+		if got := p.take(shot{session: "a", frame: make([]byte, 100), pending: &a}); got != want {
+			t.Errorf("session a's keyframe %d: queued %v, want %v", i+1, got, want)
+		}
+	}
+	if p.take(shot{session: "huge", frame: make([]byte, shotQueueBytes)}) {
+		t.Error("a keyframe larger than the queue's bytes was queued")
+	}
+	if !p.take(shot{session: "b", frame: make([]byte, 100), pending: &b}) {
+		t.Error("session b was skipped because of session a")
+	}
+	if a.Load() != 2 || b.Load() != 1 || p.queued.Load() != 300 || p.skipped.Load() != 3 {
+		t.Errorf("pending a=%d b=%d, queued %d bytes, skipped %d", a.Load(), b.Load(), p.queued.Load(), p.skipped.Load())
 	}
 }

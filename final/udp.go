@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -64,6 +65,7 @@ type udpLoop struct {
 	candidates []sdp.Candidate               // the server's own, for localFor
 	dtlsBase   dtls.Config                   // what every session's DTLS server shares
 	peers      map[string]*peer              // each session's media stack, once its answer has arrived (peer.go)
+	early      map[string]*earlyDatagram     // a session's first DTLS datagram, come before its answer
 	timers     timerHeap                     // the peers' deadlines, earliest first (timers.go)
 	current    string                        // the session whose peer the loop is calling, for the safety net
 	packets    chan packet                   // datagrams from the reader goroutine
@@ -75,6 +77,12 @@ type udpLoop struct {
 	drops  map[string]int // datagrams dropped, by kind of reason
 	panics int            // bugs caught by the safety net (survive)
 	kernel int            // datagrams the kernel dropped, read at close; -1 if unknown
+}
+
+// earlyDatagram is a DTLS datagram kept until its session's answer arrives.
+type earlyDatagram struct {
+	from netip.AddrPort
+	data []byte
 }
 
 // packet is one datagram as the reader received it.
@@ -109,6 +117,7 @@ func listenUDP(cfg *config.Config, base dtls.Config, log *slog.Logger) (*udpLoop
 		rtcpLog:    logging.Layer(log, "rtcp"),
 		dtlsBase:   base,
 		peers:      map[string]*peer{},
+		early:      map[string]*earlyDatagram{},
 		packets:    make(chan packet, 64),
 		calls:      make(chan func()),
 		done:       make(chan struct{}),
@@ -343,6 +352,16 @@ func (u *udpLoop) handle(now time.Time, from netip.AddrPort, b []byte) string {
 		}
 		p := u.peers[id]
 		if p == nil {
+			if kind == ice.KindDTLS && u.early[id] == nil {
+				// The browser's check passed before signaling handed us
+				// its answer: its ClientHello raced the answer. Keep
+				// this first datagram (one per session) and play it
+				// when the answer comes, rather than make the browser
+				// wait a retransmission timeout (final).
+				u.early[id] = &earlyDatagram{from: from, data: bytes.Clone(b)}
+				u.count("DTLS before the browser's answer arrived: kept for it")
+				return ""
+			}
 			u.drop(from, kind.String()+" before the browser's answer arrived (no fingerprint to check it against)", "session "+id)
 			return ""
 		}
@@ -362,6 +381,18 @@ func (u *udpLoop) handle(now time.Time, from netip.AddrPort, b []byte) string {
 		u.drop(from, "none of STUN, DTLS, RTP (RFC 7983)", "first byte "+hex.EncodeToString(b[:min(len(b), 1)]))
 	}
 	return ""
+}
+
+// addPeer installs a session's peer once its answer has arrived, and plays
+// the DTLS datagram that came before it, if one did.
+func (u *udpLoop) addPeer(id string, p *peer) {
+	u.peers[id] = p
+	if e := u.early[id]; e != nil {
+		delete(u.early, id)
+		u.current = id
+		p.handleDTLS(time.Now(), e.from, e.data)
+		u.current = ""
+	}
 }
 
 // flushAgent sends what the ICE agent queued and acts on its events.
@@ -427,6 +458,7 @@ func (u *udpLoop) end(id, reason string) {
 		}
 	}
 	delete(u.peers, id)
+	delete(u.early, id)
 	u.agent.RemoveSession(id)
 	delete(u.eventLines, id)
 	if s := u.sessions[id]; s != nil {

@@ -429,3 +429,27 @@ func testVideo() *video {
 	d := slog.New(slog.DiscardHandler)
 	return newVideo(1, 96, 0, d, d, d, nil)
 }
+
+// A ClientHello that overtakes the browser's answer (its check passed
+// first) is kept, one per session, and played when the answer's peer is
+// installed; a second early datagram is dropped as before.
+func TestEarlyClientHello(t *testing.T) {
+	from := netip.MustParseAddrPort("127.0.0.1:5000")
+	u, _ := mediaLoop(t, srtp.AEAD_AES_128_GCM, from)
+	delete(u.peers, "s1") // as before the answer
+	u.early = map[string]*earlyDatagram{}
+	hello := []byte{22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0} // a record header: handshake, DTLS 1.2, epoch 0
+	if id := u.handle(time.Now(), from, hello); id != "" || u.early["s1"] == nil {
+		t.Fatalf("the early datagram was not kept (routed to %q)", id)
+	}
+	u.handle(time.Now(), from, hello)
+	if got := u.dropped()["DTLS before the browser's answer arrived (no fingerprint to check it against)"]; got != 1 {
+		t.Errorf("second early datagram: dropped %d, want 1", got)
+	}
+	d := slog.New(slog.DiscardHandler)
+	p := newPeer(&signaling.Session{ID: "s1"}, dtls.Config{}, sdp.Fingerprint{}, d, d, testVideo(), nil)
+	u.addPeer("s1", p)
+	if !p.started || u.early["s1"] != nil {
+		t.Errorf("the kept datagram was not played to the new peer (started %v)", p.started)
+	}
+}
