@@ -25,7 +25,7 @@ type serverMetrics struct {
 
 	datagramsIn, datagramsOut *metrics.Counter
 	dropped                   *metrics.CounterVec // by reason: udp.go's fixed reasons
-	handshakes                *metrics.Counter
+	handshakes, earlyKept     *metrics.Counter
 	rtpPackets, rtpBytes      *metrics.Counter
 	frames, keyframes         *metrics.Counter
 	plis, firs, nacks         *metrics.Counter
@@ -43,6 +43,7 @@ func newServerMetrics() *serverMetrics {
 	m.datagramsOut = r.NewCounter("webrtc_udp_datagrams_sent_total", "UDP datagrams sent from the media port.")
 	m.dropped = r.NewCounterVec("webrtc_udp_datagrams_dropped_total", "UDP datagrams dropped, by reason.", "reason", 64)
 	m.handshakes = r.NewCounter("webrtc_dtls_handshakes_total", "DTLS handshakes completed.")
+	m.earlyKept = r.NewCounter("webrtc_dtls_early_datagrams_total", "First DTLS datagrams that came before the browser's answer, kept for it.")
 	m.rtpPackets = r.NewCounter("webrtc_rtp_packets_total", "RTP packets decrypted.")
 	m.rtpBytes = r.NewCounter("webrtc_rtp_bytes_total", "Bytes of RTP packets decrypted, headers included.")
 	m.frames = r.NewCounter("webrtc_vp8_frames_total", "Complete VP8 frames assembled.")

@@ -359,7 +359,8 @@ func (u *udpLoop) handle(now time.Time, from netip.AddrPort, b []byte) string {
 				// when the answer comes, rather than make the browser
 				// wait a retransmission timeout (final).
 				u.early[id] = &earlyDatagram{from: from, data: bytes.Clone(b)}
-				u.count("DTLS before the browser's answer arrived: kept for it")
+				mx.earlyKept.Inc()
+				u.dtlsLog.Debug("ClientHello before the browser's answer: kept until the answer arrives", "session", id, "from", from.String())
 				return ""
 			}
 			u.drop(from, kind.String()+" before the browser's answer arrived (no fingerprint to check it against)", "session "+id)

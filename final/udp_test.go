@@ -438,6 +438,7 @@ func TestEarlyClientHello(t *testing.T) {
 	u, _ := mediaLoop(t, srtp.AEAD_AES_128_GCM, from)
 	delete(u.peers, "s1") // as before the answer
 	u.early = map[string]*earlyDatagram{}
+	u.dtlsLog = slog.New(slog.DiscardHandler)
 	hello := []byte{22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0} // a record header: handshake, DTLS 1.2, epoch 0
 	if id := u.handle(time.Now(), from, hello); id != "" || u.early["s1"] == nil {
 		t.Fatalf("the early datagram was not kept (routed to %q)", id)
