@@ -52,6 +52,7 @@ func init() {
 	// A camera's stream starts at a random sequence number and timestamp,
 	// and how much it sends in a second varies.
 	logging.MaskAlso(
+		"[pcap] writing every session's RTP and RTCP, decrypted, to a capture: Wireshark opens it with no key: file",
 		"[srtp] RTP packet decrypted: seq",
 		"[srtp] RTP packet decrypted: ts",
 		"[srtp] RTP packet decrypted: marker",

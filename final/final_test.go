@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -139,7 +140,8 @@ func TestHealthzAndMetrics(t *testing.T) {
 // the DTLS association with a close_notify, finishes the IVF file and the
 // JPEGs in flight, and takes well under shutdownWait.
 func TestShutdown(t *testing.T) {
-	p, logs := startLocal(t)
+	capture := filepath.Join(t.TempDir(), "s.pcap")
+	p, logs := startLocal(t, func(c *config.Config) { c.PCAP = capture })
 	clip, err := os.Open("cmd/loadgen/testdata/clip.ivf")
 	if err != nil {
 		t.Fatal(err)
@@ -165,6 +167,15 @@ func TestShutdown(t *testing.T) {
 	}
 	if took > shutdownWait {
 		t.Errorf("shutdown took %v", took)
+	}
+	// The capture has the session's packets, though this browser nominated
+	// its pair before its answer reached the server (the address the
+	// capture writes for the server is found from the first packet then).
+	if st, err := os.Stat(capture); err != nil || st.Size() < 24+16+28+100 {
+		t.Errorf("the capture holds no packet: %v", err)
+	}
+	if strings.Contains(log, "capture dropped packets") {
+		t.Errorf("the capture dropped packets:\n%s", log)
 	}
 	for _, want := range []string{"closed by close_notify", "video saved: play it with ffplay or vpxdec", "stopped"} {
 		if !strings.Contains(log, want) {

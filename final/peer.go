@@ -262,7 +262,7 @@ func (p *peer) sendRTCP() {
 		p.srtpLog.Warn("cannot build RTCP", "err", err.Error())
 		return
 	}
-	if p.capture != nil {
+	if p.capture != nil && p.remote().IsValid() {
 		p.capture.Write(time.Now(), p.local, p.remote(), plain)
 	}
 	pkt, err := p.srtpOut.EncryptRTCP(nil, plain)

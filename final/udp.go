@@ -368,6 +368,9 @@ func (u *udpLoop) handle(now time.Time, from netip.AddrPort, b []byte) string {
 		}
 		u.current = id
 		if kind == ice.KindRTP {
+			if p.capture != nil && !p.local.IsValid() {
+				p.local = u.localFor(from) // the browser may have nominated before its answer came
+			}
 			// SRTP and SRTCP (RFC 7983: first byte 128–191), decrypted
 			// with the keys of this session's handshake.
 			if err := p.handleSRTP(now, from, b); err != nil {

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"nutsandbolts/final/pcap"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -452,5 +454,35 @@ func TestEarlyClientHello(t *testing.T) {
 	u.addPeer("s1", p)
 	if !p.started || u.early["s1"] != nil {
 		t.Errorf("the kept datagram was not played to the new peer (started %v)", p.started)
+	}
+}
+
+// The -pcap capture gets a session's packets even when the browser
+// nominated its pair before its answer arrived, so that the peer never
+// saw the Selected event: the server's address is found from the packet.
+func TestCaptureWithoutSelectedPair(t *testing.T) {
+	from := netip.MustParseAddrPort("127.0.0.1:5000")
+	u, browser := mediaLoop(t, srtp.AEAD_AES_128_GCM, from)
+	c, err := pcap.NewRecorder(filepath.Join(t.TempDir(), "s.pcap"), 16, func(string, ...any) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := u.peers["s1"]
+	p.capture = c
+	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	u.conn = conn // localFor reads the port from the socket
+	pkt, _ := browser.EncryptRTP(nil, rtpPacket(1, 100))
+	if id := u.handle(time.Now(), from, pkt); id != "s1" {
+		t.Fatalf("routed to %q", id)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Written() != 1 || c.Dropped() != 0 {
+		t.Errorf("capture: %d written, %d dropped; want the packet written", c.Written(), c.Dropped())
 	}
 }

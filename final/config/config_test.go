@@ -192,3 +192,23 @@ func TestEverySettingHasAFlag(t *testing.T) {
 		t.Errorf("only %d settings found: %q", len(keys), keys)
 	}
 }
+
+// TestConfigTable: the configuration table of docs/08-final.md lists every
+// setting and its flag, so that the chapter cannot fall behind the code.
+func TestConfigTable(t *testing.T) {
+	b, err := os.ReadFile("../../docs/08-final.md")
+	if err != nil {
+		t.Skip("no docs/08-final.md beside this module")
+	}
+	text := string(b)
+	for _, k := range Keys() {
+		if !strings.Contains(text, "`"+k+"`") {
+			t.Errorf("docs/08-final.md: the configuration table lacks `%s`", k)
+		}
+	}
+	Flags().VisitAll(func(f *flag.Flag) {
+		if f.Name != "config" && !strings.Contains(text, "`-"+f.Name+"`") {
+			t.Errorf("docs/08-final.md: the configuration table lacks `-%s`", f.Name)
+		}
+	})
+}
