@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -182,4 +183,49 @@ func TestShutdown(t *testing.T) {
 			t.Errorf("the log lacks %q:\n%s", want, log)
 		}
 	}
+}
+
+// TestVanishingBrowser: a browser that goes silent without closing
+// anything (a phone that lost its network) is found out by the server on
+// its own: after the offer by answer_timeout, after the media started by
+// ICE consent (RFC 7675, shortened here from 30 s). Its session and all
+// it held are freed; what was saved stays.
+func TestVanishingBrowser(t *testing.T) {
+	consentTimeout = 2 * time.Second
+	t.Cleanup(func() { consentTimeout = 0 })
+	p, logs := startLocal(t, func(c *config.Config) { c.Signaling.AnswerTimeout = time.Second })
+	clip, err := os.Open("cmd/loadgen/testdata/clip.ivf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := fakebrowser.LoadClip(clip)
+	clip.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + p.http.Addr().String()
+	var wg sync.WaitGroup
+	for _, stop := range []fakebrowser.Phase{fakebrowser.PhaseOffer, fakebrowser.PhaseShot} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fakebrowser.Run(context.Background(), fakebrowser.Config{URL: url, Clip: c, StopAfter: stop, Vanish: 4 * time.Second, SkipVerify: true})
+		}()
+	}
+	start := time.Now()
+	logs.Wait(t, 10*time.Second, "the answer timeout", browsertest.Is("ws", "session closed"))
+	logs.Wait(t, 10*time.Second, "consent to expire", browsertest.Is("ice", "consent expired: no checks from the browser"))
+	if n := p.signaling.Wait(time.Now().Add(5 * time.Second)); n != 0 {
+		t.Errorf("%d sessions still open", n)
+	}
+	t.Logf("both vanished sessions ended after %v", time.Since(start).Round(time.Millisecond))
+	var peers int
+	p.media.udp.do(func() { peers = len(p.media.udp.peers) + len(p.media.udp.sessions) })
+	if peers != 0 {
+		t.Errorf("the loop still holds %d peers and sessions", peers)
+	}
+	if jpegs, _ := filepath.Glob(filepath.Join(p.media.udp.shots.dir, "shoot*.jpg")); len(jpegs) == 0 {
+		t.Error("the JPEG saved before the browser vanished is gone")
+	}
+	wg.Wait()
 }

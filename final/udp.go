@@ -26,6 +26,11 @@ import (
 	"nutsandbolts/final/signaling"
 )
 
+// consentTimeout is how long a session lives without a connectivity
+// check: 0 is RFC 7675's 30 s. Only tests change it, to see a vanished
+// browser's session end without waiting half a minute.
+var consentTimeout time.Duration
+
 // software is the SOFTWARE attribute of our STUN messages (RFC 8489 §14.14).
 const software = "WebRTC Nuts and Bolts"
 
@@ -107,7 +112,7 @@ func listenUDP(cfg *config.Config, base dtls.Config, log *slog.Logger) (*udpLoop
 		traceLog:   logging.Layer(log, "trace"),
 		tracing:    cfg.Trace,
 		iceLog:     logging.Layer(log, "ice"),
-		agent:      ice.NewAgent(ice.Config{Software: software}),
+		agent:      ice.NewAgent(ice.Config{Software: software, ConsentTimeout: consentTimeout}),
 		sessions:   map[string]*signaling.Session{},
 		eventLines: map[string]int{},
 		dtlsLog:    logging.Layer(log, "dtls"),

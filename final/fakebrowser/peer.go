@@ -67,6 +67,12 @@ type Config struct {
 	// Abrupt ends the session without goodbyes: no RTCP BYE, no DTLS
 	// close_notify, no WebSocket close frame, as when a tab is killed.
 	Abrupt bool
+	// Vanish, when not zero, makes the end worse than Abrupt: for this
+	// long the session sends nothing, reads nothing and closes nothing,
+	// as a phone that lost its network; then its sockets are closed. The
+	// server must find out by itself (ICE consent, the WebSocket's
+	// timeouts).
+	Vanish time.Duration
 	// Drain is how long, once ctx ends, to wait with the media stopped
 	// for the JPEGs of the keyframes sent and for their checks.
 	Drain time.Duration
@@ -716,7 +722,10 @@ func (p *peer) checked(v verifyDone) {
 // close says goodbye, unless Abrupt, and closes everything: the sockets,
 // then the goroutines, which it waits for.
 func (p *peer) close() {
-	if !p.cfg.Abrupt {
+	if p.cfg.Vanish > 0 {
+		time.Sleep(p.cfg.Vanish)
+	}
+	if !p.cfg.Abrupt && p.cfg.Vanish == 0 {
 		if p.media != nil && p.dtls.Established() {
 			p.media.report(time.Now(), []rtcp.Packet{&rtcp.Goodbye{Sources: []uint32{p.answer.ssrc}}})
 			p.flush() // before the close_notify, which ends the server's session
