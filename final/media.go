@@ -224,37 +224,28 @@ func (m *media) Answer(s *signaling.Session) error {
 // what the peer queued after the call). Signaling has rate-limited the
 // button; the streams' own limit (minPLIGap, video.go) still holds.
 func (m *media) Keyframe(s *signaling.Session) error {
-	var err error
-	if !m.udp.do(func() {
-		p := m.udp.peers[s.ID]
-		switch {
-		case p == nil || len(p.video.streams) == 0:
-			err = errors.New("no video from this browser yet")
-		case p.video.keyframeNow(time.Now()) == 0:
-			err = fmt.Errorf("a keyframe was asked for less than %v ago: waiting for that one", minPLIGap)
-		default:
-			p.sendRTCP()
-		}
-	}) {
-		return errors.New("server shutting down")
-	}
-	return err
+	return m.askKeyframe(s, false)
 }
 
 // Snapshot is the page's "take snapshot" button: a keyframe request, like
-// Keyframe, whose JPEG is marked as the snapshot for the page.
+// Keyframe, whose JPEG is marked as the snapshot for the page. A keyframe
+// already asked for (within minPLIGap) answers the snapshot as well.
 func (m *media) Snapshot(s *signaling.Session) error {
+	return m.askKeyframe(s, true)
+}
+
+// askKeyframe sends the session's streams a PLI, on the loop.
+func (m *media) askKeyframe(s *signaling.Session, snapshot bool) error {
 	var err error
 	if !m.udp.do(func() {
 		p := m.udp.peers[s.ID]
 		switch {
 		case p == nil || len(p.video.streams) == 0:
 			err = errors.New("no video from this browser yet")
+		case p.video.keyframeNow(time.Now()) == 0 && !snapshot:
+			err = fmt.Errorf("a keyframe was asked for less than %v ago: waiting for that one", minPLIGap)
 		default:
-			p.snapshot = true
-			// A keyframe already asked for (the limit below) answers
-			// the snapshot as well.
-			p.video.keyframeNow(time.Now())
+			p.snapshot = p.snapshot || snapshot
 			p.sendRTCP()
 		}
 	}) {

@@ -7,6 +7,13 @@ import "testing"
 // installed (fails in CI). Run it inside [InPrivateNetwork].
 func StartChromium(t testing.TB, url string) *Browser {
 	t.Helper()
+	return startChromium(t, url)
+}
+
+// startChromium starts Chromium as StartChromium says, with extra flags
+// before the URL.
+func startChromium(t testing.TB, url string, extra ...string) *Browser {
+	t.Helper()
 	bin := find("chromium", "chromium-browser", "google-chrome")
 	if bin == "" {
 		skipOrFail(t, "Chromium is not installed (Debian: apt-get install chromium)")
@@ -28,7 +35,7 @@ func StartChromium(t testing.TB, url string) *Browser {
 		"--disable-features=WebRtcHideLocalIpsWithMdns",
 		"--enable-logging=stderr",
 		"--user-data-dir=" + dir + "/profile",
-		url,
 	}
+	args = append(append(args, extra...), url)
 	return start(t, "chromium", bin, args, []string{"HOME=" + dir})
 }

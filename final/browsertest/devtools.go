@@ -38,38 +38,15 @@ import (
 // StartChromiumDevTools is [StartChromium] with the DevTools protocol on
 // (on a free port of 127.0.0.1), a 1280×900 window and no scrollbars in
 // screenshots. Take the page with [Browser.DevTools].
-//
-// The flags repeat StartChromium's: keep the two lists alike.
+
 func StartChromiumDevTools(t testing.TB, url string) *Browser {
 	t.Helper()
-	bin := find("chromium", "chromium-browser", "google-chrome")
-	if bin == "" {
-		skipOrFail(t, "Chromium is not installed (Debian: apt-get install chromium)")
-	}
-	dir := t.TempDir()
-	args := []string{
-		"--headless=new",
-		"--no-sandbox", // tests run as root in CI, where Chromium's sandbox refuses to start
-		"--use-fake-ui-for-media-stream",
-		"--use-fake-device-for-media-stream",
-		"--use-file-for-fake-video-capture=" + clip(t, dir),
-		"--allow-loopback-in-peer-connection",
-		"--no-first-run",
-		"--disable-background-networking",
-		"--disable-component-update",
-		"--disable-sync",
-		"--disable-gpu",
-		"--disable-dev-shm-usage",
-		"--disable-features=WebRtcHideLocalIpsWithMdns",
-		"--enable-logging=stderr",
-		"--user-data-dir=" + dir + "/profile",
+	return startChromium(t, url,
 		// The DevTools protocol, on 127.0.0.1 only (the default address).
 		"--remote-debugging-port=0",
 		"--window-size=1280,900",
 		"--hide-scrollbars",
-		url,
-	}
-	return start(t, "chromium", bin, args, []string{"HOME=" + dir})
+	)
 }
 
 // DevTools returns a DevTools protocol connection to the browser's page,
