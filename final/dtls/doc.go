@@ -1,7 +1,9 @@
 // Package dtls is a DTLS 1.2 server (RFC 6347 over RFC 5246), written on the
 // Go standard library for WebRTC: it completes the handshake with a
 // browser, checks the browser's certificate against the SDP fingerprint,
-// and exports the keys that SRTP needs (RFC 5764).
+// and exports the keys that SRTP needs (RFC 5764). In final it also has a
+// small client (client.go), whose only peer is this server: the load
+// generator plays browsers with it.
 //
 // # Scope
 //
@@ -77,4 +79,5 @@
 //	cookie.go               stateless cookies (§4.2.1)
 //	conn.go                 the sans-IO Conn: receive path and the Poll methods
 //	config.go               Config, ConnectionState, events
+//	client.go               the client side (final): ClientConn, flights 1, 3, 5
 package dtls
