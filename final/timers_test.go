@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -46,5 +47,43 @@ func TestTimerHeap(t *testing.T) {
 	h.scheduleAt(a, peers, time.Time{}, false)
 	if _, ok := h.next(peers); ok {
 		t.Error("a cancelled deadline is still live")
+	}
+}
+
+// BenchmarkTimers: what the loop pays per datagram to keep its next
+// wake-up right, with n sessions: one peer's deadline moves (a packet
+// touched it) and the earliest of all is read. "heap" is timers.go;
+// "scan" is the baseline it replaced, a pass over every peer's deadline.
+func BenchmarkTimers(b *testing.B) {
+	for _, n := range []int{10, 1000, 10000} {
+		peers := map[string]*peer{}
+		list := make([]*peer, n)
+		deadlines := make([]time.Time, n)
+		t0 := time.Now()
+		var h timerHeap
+		for i := range n {
+			p := &peer{id: fmt.Sprint(i)}
+			peers[p.id], list[i] = p, p
+			deadlines[i] = t0.Add(time.Duration(i) * time.Millisecond)
+			h.scheduleAt(p, peers, deadlines[i], true)
+		}
+		b.Run(fmt.Sprintf("heap/sessions=%d", n), func(b *testing.B) {
+			for i := range b.N {
+				p := list[i%n]
+				h.scheduleAt(p, peers, t0.Add(time.Duration(i%1000+n)*time.Millisecond), true)
+				h.next(peers)
+			}
+		})
+		b.Run(fmt.Sprintf("scan/sessions=%d", n), func(b *testing.B) {
+			for i := range b.N {
+				deadlines[i%n] = t0.Add(time.Duration(i%1000+n) * time.Millisecond)
+				next := t0.Add(time.Hour)
+				for _, d := range deadlines {
+					if d.Before(next) {
+						next = d
+					}
+				}
+			}
+		})
 	}
 }
