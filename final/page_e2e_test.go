@@ -116,3 +116,23 @@ func TestChromiumPage(t *testing.T) {
 	}
 	noFailures(t, log)
 }
+
+// TestChromiumHTTPS: with -https the page, its WebSocket (wss://) and the
+// JPEGs come over TLS with the certificate made at start, as a phone on
+// the LAN gets them; Chromium is told to accept the self-signed
+// certificate, as the user does once.
+func TestChromiumHTTPS(t *testing.T) {
+	if !browsertest.InPrivateNetwork(t) {
+		return
+	}
+	out := t.TempDir()
+	logs := runServer(t, func(c *config.Config) { c.Out, c.HTTPS = out, true })
+	browsertest.StartChromiumWith(t, "https://127.0.0.1:8080/?autostart=1", "--ignore-certificate-errors")
+	opened := logs.Wait(t, 30*time.Second, "the page to open the WebSocket over TLS", browsertest.Is("ws", "session opened"))
+	if origin := attr(opened, "origin"); origin != "https://127.0.0.1:8080" {
+		t.Errorf("the page's origin is %q, want https://127.0.0.1:8080", origin)
+	}
+	jpg := logs.Wait(t, 30*time.Second, "the first JPEG", browsertest.Is("jpeg", "keyframe decoded and saved"))
+	t.Logf("over https: shoot1.jpg %s after the page opened its WebSocket", since(opened, jpg))
+	checkJPEG(t, out, 1, true)
+}

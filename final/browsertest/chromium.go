@@ -10,6 +10,14 @@ func StartChromium(t testing.TB, url string) *Browser {
 	return startChromium(t, url)
 }
 
+// StartChromiumWith is StartChromium with extra command-line flags, such
+// as --ignore-certificate-errors for a page served with a self-signed
+// certificate.
+func StartChromiumWith(t testing.TB, url string, extra ...string) *Browser {
+	t.Helper()
+	return startChromium(t, url, extra...)
+}
+
 // startChromium starts Chromium as StartChromium says, with extra flags
 // before the URL.
 func startChromium(t testing.TB, url string, extra ...string) *Browser {
