@@ -1,5 +1,9 @@
 package fakebrowser
 
+// This file reads the server's offer and writes the answer a browser would
+// write to it (JSEP §5.3.1), with the parts of package sdp the server uses
+// for its own offer. cmd/playbrowser answers with them too.
+
 import (
 	"crypto/rand"
 	"encoding/binary"
@@ -15,18 +19,19 @@ import (
 	"nutsandbolts/final/sdp"
 )
 
-// remoteOffer is what a browser takes from the server's offer.
-type remoteOffer struct {
-	mid         string          // a=mid of the video section
-	payloadType uint8           // of a=rtpmap:<pt> VP8/90000
-	ufrag, pwd  string          // the server's ICE credentials
-	fingerprint sdp.Fingerprint // the server's certificate
-	candidates  []sdp.Candidate // where the server receives
+// Offer is what a browser takes from the server's offer.
+type Offer struct {
+	MID         string          // a=mid of the video section
+	PayloadType uint8           // of a=rtpmap:<pt> VP8/90000
+	Ufrag, Pwd  string          // the server's ICE credentials: the checks use them
+	Fingerprint sdp.Fingerprint // the server's certificate
+	Lite        bool            // a=ice-lite: the server only answers checks
+	Candidates  []sdp.Candidate // where the server receives
 }
 
-// parseOffer reads the offer with package sdp (RFC 8866) and picks out
+// ParseOffer reads the offer with package sdp (RFC 8866) and picks out
 // what the answer, the checks and the DTLS client need.
-func parseOffer(text string) (*remoteOffer, error) {
+func ParseOffer(text string) (*Offer, error) {
 	s, err := sdp.Parse(text)
 	if err != nil {
 		return nil, fmt.Errorf("offer: %w", err)
@@ -35,14 +40,14 @@ func parseOffer(text string) (*remoteOffer, error) {
 		return nil, errors.New("offer: want one m=video section")
 	}
 	m := s.Media[0]
-	o := &remoteOffer{}
-	o.mid, _ = m.Attribute("mid")
+	o := &Offer{Lite: s.Flag("ice-lite")}
+	o.MID, _ = m.Attribute("mid")
 	var fp string
 	// RFC 8839 §5.4, RFC 8122 §5: media level, else session level.
 	for _, f := range []struct {
 		name string
 		to   *string
-	}{{"ice-ufrag", &o.ufrag}, {"ice-pwd", &o.pwd}, {"fingerprint", &fp}} {
+	}{{"ice-ufrag", &o.Ufrag}, {"ice-pwd", &o.Pwd}, {"fingerprint", &fp}} {
 		v, ok := m.Attribute(f.name)
 		if !ok {
 			v, ok = s.Attribute(f.name)
@@ -52,13 +57,13 @@ func parseOffer(text string) (*remoteOffer, error) {
 		}
 		*f.to = v
 	}
-	if o.fingerprint, err = sdp.ParseFingerprint(fp); err != nil {
+	if o.Fingerprint, err = sdp.ParseFingerprint(fp); err != nil {
 		return nil, fmt.Errorf("offer: %w", err)
 	}
-	if err := o.fingerprint.Validate(); err != nil {
+	if err := o.Fingerprint.Validate(); err != nil {
 		return nil, fmt.Errorf("offer: %w", err)
 	}
-	if o.mid == "" {
+	if o.MID == "" {
 		return nil, errors.New("offer: no a=mid")
 	}
 	// RFC 7741 §6.2.1: a=rtpmap:<pt> VP8/90000, <pt> one of the m= formats.
@@ -66,11 +71,11 @@ func parseOffer(text string) (*remoteOffer, error) {
 		pt, codec, _ := strings.Cut(v, " ")
 		n, err := strconv.ParseUint(pt, 10, 7)
 		if err == nil && strings.EqualFold(codec, "VP8/90000") && slices.Contains(m.Formats, pt) {
-			o.payloadType = uint8(n)
+			o.PayloadType = uint8(n)
 			break
 		}
 	}
-	if o.payloadType == 0 {
+	if o.PayloadType == 0 {
 		return nil, errors.New("offer: no a=rtpmap:<pt> VP8/90000")
 	}
 	for _, v := range m.Attributes("candidate") {
@@ -78,7 +83,7 @@ func parseOffer(text string) (*remoteOffer, error) {
 		if err != nil {
 			return nil, fmt.Errorf("offer: %w", err)
 		}
-		o.candidates = append(o.candidates, c)
+		o.Candidates = append(o.Candidates, c)
 	}
 	return o, nil
 }
@@ -87,9 +92,9 @@ func parseOffer(text string) (*remoteOffer, error) {
 // page was loaded from (the server surely listens there), else a loopback
 // one, else the first IPv4 one. A browser would check them all; one is
 // enough for a machine talking to itself.
-func (o *remoteOffer) target(host netip.Addr) (netip.AddrPort, error) {
+func (o *Offer) target(host netip.Addr) (netip.AddrPort, error) {
 	var addrs []netip.AddrPort
-	for _, c := range o.candidates {
+	for _, c := range o.Candidates {
 		a, err := netip.ParseAddr(c.Address)
 		if err == nil && strings.EqualFold(c.Transport, "udp") && c.Port > 0 && c.Port < 65536 {
 			addrs = append(addrs, netip.AddrPortFrom(a.Unmap(), uint16(c.Port)))
@@ -107,41 +112,43 @@ func (o *remoteOffer) target(host netip.Addr) (netip.AddrPort, error) {
 	return netip.AddrPort{}, errors.New("offer: no UDP candidate with an IP address")
 }
 
-// localAnswer is what we answered with.
-type localAnswer struct {
-	ufrag, pwd string            // our ICE credentials
-	cert       *cert.Certificate // whose fingerprint the answer carries
-	ssrc       uint32            // of the video we send
-	cname      string            // RFC 3550 §6.5.1
-	sdp        string
+// Answer is what we answered with.
+type Answer struct {
+	Ufrag, Pwd  string            // our ICE credentials (the server checks nothing with Pwd: it sends no checks)
+	Cert        *cert.Certificate // whose fingerprint the answer carries
+	Fingerprint sdp.Fingerprint   // its sha-256 fingerprint
+	SSRC        uint32            // of the video we send
+	CNAME       string            // RFC 3550 §6.5.1
+	SDP         string            // the answer itself
 }
 
-// makeAnswer writes the answer a browser writes to the offer (JSEP
-// §5.3.1), as cmd/playbrowser does, and checks it as the server will:
+// MakeAnswer writes the answer, line by line what Chromium writes for the
+// page (docs/03-ice.md shows one), minus what only a browser needs
+// (a=msid, a=extmap); cname names the stream. It then checks the answer as
+// the server will, so that a mistake here shows as our error, not as the
+// server's.
 //
 //	a=ice-ufrag, a=ice-pwd      RFC 8839 §5.4: fresh, random
 //	a=fingerprint               RFC 8122 §5: sha-256 of a fresh certificate
-//	a=setup:active              RFC 5763 §5: we are the DTLS client
+//	a=setup:active              RFC 5763 §5: the browser is the DTLS client
 //	a=sendonly                  RFC 3264 §6.1: the answer to a=recvonly
-//	a=rtpmap:<pt> VP8/90000     the offer's payload type
-//	a=ssrc:<ssrc> cname:<name>  RFC 5576 §4.1: the stream we send
-func makeAnswer(o *remoteOffer) (*localAnswer, error) {
-	a := &localAnswer{}
-	a.ufrag, a.pwd = sdp.NewICECredentials()
+//	a=rtpmap:<pt> VP8/90000     RFC 3264 §6.1: the offer's payload type
+//	a=ssrc:<ssrc> cname:<name>  RFC 5576 §4.1: the stream a camera would send
+func MakeAnswer(o *Offer, cname string) (*Answer, error) {
+	a := &Answer{CNAME: cname}
+	a.Ufrag, a.Pwd = sdp.NewICECredentials()
 	var err error
-	if a.cert, err = cert.Generate(time.Now()); err != nil {
+	if a.Cert, err = cert.Generate(time.Now()); err != nil {
 		return nil, err
 	}
-	fp, err := sdp.FingerprintOf("sha-256", a.cert.DER)
-	if err != nil {
+	if a.Fingerprint, err = sdp.FingerprintOf("sha-256", a.Cert.DER); err != nil {
 		return nil, err
 	}
-	var r [16]byte
-	rand.Read(r[:])                                  // never fails
+	var r [12]byte
+	rand.Read(r[:])                                  // crypto/rand.Read never fails
 	sessionID := binary.BigEndian.Uint64(r[:8]) >> 1 // JSEP §5.2.1: below 2^63
-	a.ssrc = binary.BigEndian.Uint32(r[8:])
-	a.cname = fmt.Sprintf("fakebrowser-%x", r[12:])
-	pt := strconv.Itoa(int(o.payloadType))
+	a.SSRC = binary.BigEndian.Uint32(r[8:])
+	pt := strconv.Itoa(int(o.PayloadType))
 	attr := func(v string) sdp.Line { return sdp.Line{Type: 'a', Value: v} }
 	s := &sdp.Session{
 		Lines: []sdp.Line{
@@ -149,17 +156,18 @@ func makeAnswer(o *remoteOffer) (*localAnswer, error) {
 			{Type: 'o', Value: "- " + strconv.FormatUint(sessionID, 10) + " 2 IN IP4 127.0.0.1"},
 			{Type: 's', Value: "-"},
 			{Type: 't', Value: "0 0"},
-			attr("group:BUNDLE " + o.mid),
+			attr("group:BUNDLE " + o.MID),
 		},
 		Media: []*sdp.Media{{
 			Type: "video", Port: 9, Proto: "UDP/TLS/RTP/SAVPF", Formats: []string{pt},
 			Lines: []sdp.Line{
 				{Type: 'c', Value: "IN IP4 0.0.0.0"},
-				attr("ice-ufrag:" + a.ufrag),
-				attr("ice-pwd:" + a.pwd),
-				attr("fingerprint:" + fp.String()),
+				attr("ice-ufrag:" + a.Ufrag),
+				attr("ice-pwd:" + a.Pwd),
+				attr("ice-options:trickle"),
+				attr("fingerprint:" + a.Fingerprint.String()),
 				attr("setup:active"),
-				attr("mid:" + o.mid),
+				attr("mid:" + o.MID),
 				attr("sendonly"),
 				attr("rtcp-mux"),
 				attr("rtcp-rsize"),
@@ -167,17 +175,17 @@ func makeAnswer(o *remoteOffer) (*localAnswer, error) {
 				attr("rtcp-fb:" + pt + " nack"),
 				attr("rtcp-fb:" + pt + " nack pli"),
 				attr("rtcp-fb:" + pt + " ccm fir"),
-				attr("ssrc:" + strconv.FormatUint(uint64(a.ssrc), 10) + " cname:" + a.cname),
+				attr("ssrc:" + strconv.FormatUint(uint64(a.SSRC), 10) + " cname:" + cname),
 			},
 		}},
 	}
-	a.sdp = s.Marshal()
-	parsed, err := sdp.ParseAnswer(a.sdp)
+	a.SDP = s.Marshal()
+	parsed, err := sdp.ParseAnswer(a.SDP)
 	if err == nil {
-		err = (&sdp.Offer{MID: o.mid, PayloadType: o.payloadType}).Check(parsed)
+		err = (&sdp.Offer{MID: o.MID, PayloadType: o.PayloadType}).Check(parsed)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("our own answer fails the server's checks: %w", err)
+		return nil, fmt.Errorf("our own answer fails the server's checks (a bug here): %w", err)
 	}
 	return a, nil
 }

@@ -191,7 +191,7 @@ func FuzzParseServerMessage(f *testing.F) {
 			t.Fatalf("shot without name or URL: %+v", m.Shot)
 		}
 		if err == nil && m.Type == "offer" {
-			parseOffer(m.Offer.SDP) // must not panic either
+			ParseOffer(m.Offer.SDP) // must not panic either
 		}
 	})
 }
@@ -213,11 +213,11 @@ func testOffer(t *testing.T, addrs ...string) string {
 }
 
 func TestOfferAndAnswer(t *testing.T) {
-	o, err := parseOffer(testOffer(t, "::1", "192.0.2.5", "127.0.0.1"))
+	o, err := ParseOffer(testOffer(t, "::1", "192.0.2.5", "127.0.0.1"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.payloadType != 96 || o.mid != "0" || len(o.candidates) != 3 || o.fingerprint.Algorithm != "sha-256" {
+	if o.PayloadType != 96 || o.MID != "0" || len(o.Candidates) != 3 || o.Fingerprint.Algorithm != "sha-256" {
 		t.Errorf("offer %+v", o)
 	}
 	for host, want := range map[string]string{
@@ -231,14 +231,14 @@ func TestOfferAndAnswer(t *testing.T) {
 			t.Errorf("page at %s: target %v %v, want %s", host, got, err, want)
 		}
 	}
-	a, err := makeAnswer(o) // it checks itself as the server does
+	a, err := MakeAnswer(o, "test") // it checks itself as the server does
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(a.sdp, "a=setup:active") || !strings.Contains(a.sdp, "a=ssrc:") {
-		t.Errorf("answer:\n%s", a.sdp)
+	if !strings.Contains(a.SDP, "a=setup:active") || !strings.Contains(a.SDP, "a=ssrc:") {
+		t.Errorf("answer:\n%s", a.SDP)
 	}
-	if _, err := parseOffer(strings.Replace(testOffer(t), "a=fingerprint", "a=x-fingerprint", 1)); err == nil {
+	if _, err := ParseOffer(strings.Replace(testOffer(t), "a=fingerprint", "a=x-fingerprint", 1)); err == nil {
 		t.Error("offer without fingerprint accepted")
 	}
 }

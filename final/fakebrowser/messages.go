@@ -9,6 +9,14 @@ import (
 	"nutsandbolts/final/signaling"
 )
 
+// AnswerMessage is the answer as the page sends it (ui/static/session.js):
+// {"type":"answer","sdp":"…"}, the "type" and then the fields of package
+// signaling's message.
+type AnswerMessage struct {
+	Type string `json:"type"` // signaling.TypeAnswer
+	signaling.Answer
+}
+
 // serverMessage is one message of the server's, decoded: the fields of
 // whichever type it is (package signaling's structs).
 type serverMessage struct {

@@ -162,9 +162,9 @@ type peer struct {
 	wg     sync.WaitGroup
 	client *http.Client
 
-	offer    *remoteOffer
-	answer   *localAnswer
-	ice      *iceAgent
+	offer    *Offer
+	answer   *Answer
+	ice      *Checker
 	dtls     *dtls.ClientConn
 	srtpIn   *srtp.Context // the server's SRTCP
 	media    *sender
@@ -411,7 +411,7 @@ func (p *peer) handleWS(now time.Time, m wsMessage) {
 
 // answerOffer answers, opens the UDP socket and starts the checks.
 func (p *peer) answerOffer(now time.Time, text string) error {
-	o, err := parseOffer(text)
+	o, err := ParseOffer(text)
 	if err != nil {
 		return err
 	}
@@ -420,7 +420,9 @@ func (p *peer) answerOffer(now time.Time, text string) error {
 	if err != nil {
 		return err
 	}
-	a, err := makeAnswer(o)
+	var r [4]byte
+	rand.Read(r[:])
+	a, err := MakeAnswer(o, fmt.Sprintf("fakebrowser-%x", r))
 	if err != nil {
 		return err
 	}
@@ -435,16 +437,13 @@ func (p *peer) answerOffer(now time.Time, text string) error {
 	p.udpIn = make(chan datagram, 64)
 	p.wg.Add(1)
 	go p.readUDP()
-	if err := p.sendWS(struct {
-		Type string `json:"type"`
-		signaling.Answer
-	}{signaling.TypeAnswer, signaling.Answer{SDP: a.sdp}}); err != nil {
+	if err := p.sendWS(AnswerMessage{signaling.TypeAnswer, signaling.Answer{SDP: a.SDP}}); err != nil {
 		return err
 	}
 	p.reach(PhaseAnswer, time.Now())
-	p.ice = newICEAgent(target, o.ufrag, o.pwd, a.ufrag)
+	p.ice = NewChecker(o, a)
 	if !p.stopNow() {
-		p.ice.start(now)
+		p.ice.Start(now, []netip.AddrPort{target})
 	}
 	return nil
 }
@@ -461,21 +460,19 @@ func (p *peer) sendWS(v any) error {
 // handleUDP demultiplexes a datagram by its first byte (RFC 7983 §7).
 func (p *peer) handleUDP(now time.Time, d datagram) {
 	b := d.data
-	if len(b) == 0 || p.ice == nil || d.from != p.ice.target {
+	if len(b) == 0 || p.ice == nil || d.from != p.ice.Target() {
 		return
 	}
 	switch {
 	case b[0] <= 3: // STUN
-		nominated, err := p.ice.handle(now, d.from, b)
-		if err != nil {
-			p.fail(fmt.Errorf("ice: %w", err))
-			return
-		}
-		if nominated {
+		switch p.ice.Handle(now, d.from, b) {
+		case ICEPairSelected:
 			p.reach(PhaseICE, now)
 			if !p.stopNow() {
 				p.startDTLS(now)
 			}
+		case ICEFailed:
+			p.fail(errors.New("ice: " + p.ice.Why()))
 		}
 	case b[0] >= 20 && b[0] <= 63: // DTLS
 		if p.dtls != nil {
@@ -495,10 +492,10 @@ func (p *peer) handleUDP(now time.Time, d datagram) {
 // startDTLS starts the handshake as the client (a=setup:active), checking
 // the server's certificate against the offer's a=fingerprint.
 func (p *peer) startDTLS(now time.Time) {
-	want := p.offer.fingerprint
+	want := p.offer.Fingerprint
 	p.dtls = dtls.Client(now, &dtls.ClientConfig{
-		Certificate:  [][]byte{p.answer.cert.DER},
-		PrivateKey:   p.answer.cert.PrivateKey,
+		Certificate:  [][]byte{p.answer.Cert.DER},
+		PrivateKey:   p.answer.Cert.PrivateKey,
 		SRTPProfiles: []dtls.SRTPProtectionProfile{dtls.SRTP_AEAD_AES_128_GCM, dtls.SRTP_AES128_CM_HMAC_SHA1_80},
 		VerifyPeerCertificate: func(chain [][]byte) error {
 			got, err := sdp.FingerprintOf(want.Algorithm, chain[0])
@@ -564,9 +561,9 @@ func (p *peer) startMedia(now time.Time, st dtls.ConnectionState) error {
 	}
 	var r [8]byte
 	rand.Read(r[:])
-	pk := Packetizer{PayloadType: p.offer.payloadType, SSRC: p.answer.ssrc, UsePicture: true,
+	pk := Packetizer{PayloadType: p.offer.PayloadType, SSRC: p.answer.SSRC, UsePicture: true,
 		Sequence: binary.BigEndian.Uint16(r[:2]), PictureID: binary.BigEndian.Uint16(r[2:4]) & 0x7fff}
-	p.media = newSender(now, p.cfg.Clip, pk, out, p.answer.cname, binary.BigEndian.Uint32(r[4:]))
+	p.media = newSender(now, p.cfg.Clip, pk, out, p.answer.CNAME, binary.BigEndian.Uint32(r[4:]))
 	if p.cfg.SnapshotEvery > 0 {
 		p.nextSnap = now.Add(p.cfg.SnapshotEvery)
 	}
@@ -580,8 +577,8 @@ func (p *peer) timeout(now time.Time) {
 		return
 	}
 	if p.ice != nil {
-		if err := p.ice.timeout(now); err != nil {
-			p.fail(err)
+		if p.ice.Timeout(now) == ICEFailed {
+			p.fail(errors.New("ice: " + p.ice.Why()))
 			return
 		}
 	}
@@ -619,7 +616,7 @@ func (p *peer) deadline(setupEnd time.Time) time.Time {
 	}
 	earlier(setupEnd, p.phase < PhaseDTLS)
 	if p.ice != nil {
-		earlier(p.ice.deadline())
+		earlier(p.ice.Deadline())
 	}
 	if p.dtls != nil {
 		earlier(p.dtls.PollTimeout())
@@ -638,11 +635,12 @@ func (p *peer) flush() {
 	if p.udp == nil || p.ice == nil {
 		return
 	}
-	send := func(b []byte) { p.udp.WriteToUDPAddrPort(b, p.ice.target) } // loss is the protocols' business
-	for _, b := range p.ice.out {
-		send(b)
+	// Loss is the protocols' business: errors are not looked at.
+	for _, o := range p.ice.Out {
+		p.udp.WriteToUDPAddrPort(o.Data, o.To)
 	}
-	p.ice.out = p.ice.out[:0]
+	p.ice.Out = p.ice.Out[:0]
+	send := func(b []byte) { p.udp.WriteToUDPAddrPort(b, p.ice.Target()) }
 	if p.dtls != nil {
 		for b, ok := p.dtls.PollTransmit(); ok; b, ok = p.dtls.PollTransmit() {
 			send(b)
@@ -727,7 +725,7 @@ func (p *peer) close() {
 	}
 	if !p.cfg.Abrupt && p.cfg.Vanish == 0 {
 		if p.media != nil && p.dtls.Established() {
-			p.media.report(time.Now(), []rtcp.Packet{&rtcp.Goodbye{Sources: []uint32{p.answer.ssrc}}})
+			p.media.report(time.Now(), []rtcp.Packet{&rtcp.Goodbye{Sources: []uint32{p.answer.SSRC}}})
 			p.flush() // before the close_notify, which ends the server's session
 		}
 		if p.dtls != nil {

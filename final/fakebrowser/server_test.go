@@ -1,134 +1,22 @@
 package fakebrowser
 
 // Sessions against the real server, built from this module and run as a
-// process (it is package main), on loopback ports of its own.
+// process by StartServer (testserver.go).
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"net"
-	"net/http"
 	"net/netip"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strconv"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
 
-// serverDir holds the server binary; TestMain removes it.
-var serverDir string
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if serverDir != "" {
-		os.RemoveAll(serverDir)
-	}
-	os.Exit(code)
-}
-
-// serverBinary builds the server once per test binary.
-var serverBinary = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "fakebrowser-server-")
-	if err != nil {
-		return "", err
-	}
-	serverDir = dir
-	bin := filepath.Join(dir, "final")
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	cmd := exec.Command(goTool, "build", "-o", bin, "nutsandbolts/final")
-	cmd.Dir = ".."
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	return bin, nil
-})
-
-// testServer is a running server.
-type testServer struct {
-	URL string
-	out string // its output folder
-}
-
-// freePort returns a port that was free a moment ago on 127.0.0.1.
-func freePort(t *testing.T, network string) int {
-	t.Helper()
-	if network == "udp" {
-		c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		return c.LocalAddr().(*net.UDPAddr).Port
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // startServer runs the server until the test ends, with room for many
-// sessions from one address and every keyframe saved.
-func startServer(t *testing.T, extra ...string) *testServer {
+// sessions from one address.
+func startServer(t *testing.T, extra ...string) *TestServer {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds and runs the server")
-	}
-	bin, err := serverBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &testServer{out: t.TempDir()}
-	httpPort := freePort(t, "tcp")
-	s.URL = "http://127.0.0.1:" + strconv.Itoa(httpPort)
-	args := append([]string{"-http", "127.0.0.1:" + strconv.Itoa(httpPort), "-udp", strconv.Itoa(freePort(t, "udp")),
-		"-out", s.out, "-log", "warn", "-max-jpegs", "0", "-keyframe-interval", "2s", "-disk-reserve", "0",
-		"-max-sessions-per-address", "100", "-connect-rate", "1000", "-connect-burst", "1000"}, extra...)
-	cmd := exec.Command(bin, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGINT)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("server log:\n%s", stderr.String())
-		}
-	})
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		resp, err := http.Get(s.URL + "/")
-		if err == nil {
-			resp.Body.Close()
-			return s
-		}
-		select {
-		case <-exited:
-			t.Fatalf("server exited: %s", stderr.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server not answering: %v", err)
-		}
-	}
+	return StartServer(t, append([]string{"-max-sessions-per-address", "100", "-connect-rate", "1000", "-connect-burst", "1000"}, extra...)...)
 }
 
 // settled waits for the goroutines to go back to at most n.

@@ -5,18 +5,14 @@ import (
 	"encoding/json"
 	"io"
 	"math"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
+
+	"nutsandbolts/final/fakebrowser"
 )
 
 func TestParseFlags(t *testing.T) {
@@ -152,57 +148,10 @@ func TestPercentiles(t *testing.T) {
 // sessions against it for a few seconds: every one must work, every
 // keyframe be saved and verified.
 func TestRun(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the server")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "final")
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	build := exec.Command(goTool, "build", "-o", bin, "nutsandbolts/final")
-	build.Dir = "../.."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	port := freePort(t, "tcp")
-	out := filepath.Join(dir, "out")
-	os.Mkdir(out, 0o755)
-	srv := exec.Command(bin, "-http", "127.0.0.1:"+strconv.Itoa(port), "-udp", strconv.Itoa(freePort(t, "udp")),
-		"-out", out, "-log", "warn", "-max-jpegs", "0", "-keyframe-interval", "2s", "-disk-reserve", "0")
-	var stderr bytes.Buffer
-	srv.Stderr = &stderr
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		srv.Process.Signal(syscall.SIGINT)
-		done := make(chan struct{})
-		go func() { srv.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			srv.Process.Kill()
-			<-done
-		}
-		if t.Failed() {
-			t.Logf("server log:\n%s", stderr.String())
-		}
-	}()
-	url := "http://127.0.0.1:" + strconv.Itoa(port)
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if resp, err := http.Get(url + "/"); err == nil {
-			resp.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the server does not answer")
-		}
-	}
-
+	srv := fakebrowser.StartServer(t)
+	url := srv.URL
 	o, err := parseFlags([]string{"-url", url, "-n", "5", "-ramp", "1s", "-duration", "3s", "-snapshots", "2s",
-		"-server-pid", strconv.Itoa(srv.Process.Pid), "-per-addr", "2"}, io.Discard)
+		"-server-pid", strconv.Itoa(srv.Pid), "-per-addr", "2"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,23 +217,4 @@ func TestRun(t *testing.T) {
 		back.Results[0].Reached != "shot" || len(back.Results[0].Shots) == 0 {
 		t.Errorf("JSON: %v %+v", err, back)
 	}
-}
-
-// freePort returns a port that was free a moment ago on 127.0.0.1.
-func freePort(t *testing.T, network string) int {
-	t.Helper()
-	if network == "udp" {
-		c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		return c.LocalAddr().(*net.UDPAddr).Port
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }

@@ -52,6 +52,7 @@ import (
 	"syscall"
 	"time"
 
+	"nutsandbolts/final/fakebrowser"
 	"nutsandbolts/final/ice"
 	"nutsandbolts/final/signaling"
 )
@@ -110,42 +111,43 @@ func run(ctx context.Context, opt options, out io.Writer) error {
 		return err
 	}
 	defer conn.Close()
-	ans, text, err := makeAnswer(offer)
+	ans, err := fakebrowser.MakeAnswer(offer, "playbrowser")
 	if err != nil {
 		return err
 	}
-	if err := sig.sendAnswer(text); err != nil {
+	if err := sig.sendAnswer(ans.SDP); err != nil {
 		return err
 	}
-	p.printf("answer sent: ufrag %s, fingerprint %s", ans.ufrag, ans.fingerprint)
+	p.printf("answer sent: ufrag %s, fingerprint %s", ans.Ufrag, ans.Fingerprint)
 	sig.report(p, signaling.State{SignalingState: "stable", ICEGatheringState: "gathering", ICEConnectionState: "new", ConnectionState: "new"})
 
-	targets := orderTargets(offer.candidates, opt.page)
+	targets := orderTargets(offer.Candidates, opt.page)
 	if len(targets) == 0 {
 		return errors.New("the offer has no UDP candidate with an IP address to check")
 	}
 	port := conn.LocalAddr().(*net.UDPAddr).Port
-	if err := sig.trickle(p, targets[0], port, offer.mid); err != nil {
+	if err := sig.trickle(p, targets[0], port, offer.MID); err != nil {
 		return err
 	}
 	st := sig.state
 	st.ICEGatheringState = "complete"
 	sig.report(p, st)
 
-	c := newChecker(p, offer, ans)
-	c.start(time.Now(), targets)
+	c := fakebrowser.NewChecker(offer, ans)
+	c.Logf = p.printf
+	c.Start(time.Now(), targets)
 	flush(p, conn, c)
 	st.ICEConnectionState, st.ConnectionState = "checking", "connecting"
 	sig.report(p, st)
 
 	packets := readUDP(conn)
-	timer := time.NewTimer(time.Until(c.deadline()))
+	timer := time.NewTimer(untilDeadline(c))
 	defer timer.Stop()
 	r := &relay{p: p, ice: conn} // it listens once the pair is selected
 	defer r.close()
 	var relayed <-chan datagram // from OpenSSL, once the relay listens
 	for {
-		o := none
+		o := fakebrowser.ICENone
 		select {
 		case <-ctx.Done():
 			p.printf("interrupted: closing, as the page's Stop button does")
@@ -157,14 +159,14 @@ func run(ctx context.Context, opt options, out io.Writer) error {
 			}
 			sig.show(p, m)
 		case d := <-relayed:
-			r.fromClient(d, c.target)
+			r.fromClient(d, c.Target())
 		case d, ok := <-packets:
 			if !ok {
 				return errors.New("UDP socket closed")
 			}
 			switch kind := ice.Classify(d.data); kind {
 			case ice.KindSTUN:
-				o = c.handle(time.Now(), d.from, d.data)
+				o = c.Handle(time.Now(), d.from, d.data)
 			case ice.KindDTLS:
 				if r.fromServer(d) {
 					st.ConnectionState = "connected"
@@ -174,26 +176,26 @@ func run(ctx context.Context, opt options, out io.Writer) error {
 				p.printf("← %v  %v datagram, %d bytes: ignored", d.from, kind, len(d.data))
 			}
 		case now := <-timer.C:
-			o = c.timeout(now)
+			o = c.Timeout(now)
 		}
 		flush(p, conn, c)
 		switch o {
-		case pairValid:
+		case fakebrowser.ICEPairValid:
 			st.ICEConnectionState = "connected"
 			sig.report(p, st)
-		case pairSelected:
+		case fakebrowser.ICEPairSelected:
 			if opt.relay != "" && r.local == nil {
-				if err := r.start(opt, ans.cert); err != nil {
+				if err := r.start(opt, ans.Cert); err != nil {
 					return err
 				}
 				relayed = readUDP(r.local)
 			}
-		case failed:
+		case fakebrowser.ICEFailed:
 			st.ICEConnectionState, st.ConnectionState = "failed", "failed"
 			sig.report(p, st)
-			return errors.New("ICE failed: " + c.why)
+			return errors.New("ICE failed: " + c.Why())
 		}
-		timer.Reset(time.Until(c.deadline()))
+		timer.Reset(untilDeadline(c))
 	}
 }
 
@@ -224,11 +226,20 @@ func readUDP(conn *net.UDPConn) <-chan datagram {
 }
 
 // flush sends what the checker queued.
-func flush(p *printer, conn *net.UDPConn, c *checker) {
-	for _, d := range c.out {
-		if _, err := conn.WriteToUDPAddrPort(d.data, d.to); err != nil {
-			p.printf("cannot send to %v: %v", d.to, err)
+func flush(p *printer, conn *net.UDPConn, c *fakebrowser.Checker) {
+	for _, d := range c.Out {
+		if _, err := conn.WriteToUDPAddrPort(d.Data, d.To); err != nil {
+			p.printf("cannot send to %v: %v", d.To, err)
 		}
 	}
-	c.out = c.out[:0]
+	c.Out = c.Out[:0]
+}
+
+// untilDeadline is how long until the checker's next timer; an hour when
+// none runs.
+func untilDeadline(c *fakebrowser.Checker) time.Duration {
+	if d, ok := c.Deadline(); ok {
+		return time.Until(d)
+	}
+	return time.Hour
 }

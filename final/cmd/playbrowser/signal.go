@@ -2,7 +2,8 @@ package main
 
 // This file is the page's WebSocket, as ui/static/app.js uses it: the offer
 // comes in, the answer, candidates and states go out, and the server's
-// events and errors are shown. The messages are package signaling's.
+// events and errors are shown. The messages are package signaling's; the
+// offer is read, and the answer sent, as package fakebrowser does.
 
 import (
 	"context"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"nutsandbolts/final/fakebrowser"
 	"nutsandbolts/final/sdp"
 	"nutsandbolts/final/signaling"
 )
@@ -78,7 +80,7 @@ func (s *signalConn) read() {
 }
 
 // waitOffer shows what comes before the offer and returns the offer.
-func (s *signalConn) waitOffer(ctx context.Context, p *printer) (*remoteOffer, error) {
+func (s *signalConn) waitOffer(ctx context.Context, p *printer) (*fakebrowser.Offer, error) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -95,17 +97,17 @@ func (s *signalConn) waitOffer(ctx context.Context, p *printer) (*remoteOffer, e
 			if err := json.Unmarshal(m.data, &msg); err != nil {
 				return nil, fmt.Errorf("offer message: %w", err)
 			}
-			o, err := parseOffer(msg.SDP)
+			o, err := fakebrowser.ParseOffer(msg.SDP)
 			if err != nil {
 				return nil, err
 			}
 			lite := ""
-			if o.lite {
+			if o.Lite {
 				lite = ", a=ice-lite: we are the controlling agent (RFC 8445 §6.1.1)"
 			}
-			p.printf("offer received: session %s, %s, %d candidates%s", msg.Session, msg.Step, len(o.candidates), lite)
-			p.printf("  server fingerprint: %s", o.fingerprint)
-			for _, c := range o.candidates {
+			p.printf("offer received: session %s, %s, %d candidates%s", msg.Session, msg.Step, len(o.Candidates), lite)
+			p.printf("  server fingerprint: %s", o.Fingerprint)
+			for _, c := range o.Candidates {
 				p.printf("  server candidate: %s", c)
 			}
 			return o, nil
@@ -128,17 +130,23 @@ func (s *signalConn) show(p *printer, m inbound) {
 			p.printf("server says: %s", e.Message)
 			return
 		}
+	case signaling.TypeMilestone:
+		// The page's timeline (final): each layer as the server reached it.
+		var e signaling.Milestone
+		if json.Unmarshal(m.data, &e) == nil {
+			p.printf("server milestone %s at %d ms: %s", e.Name, e.MS, e.Text)
+			return
+		}
+	case signaling.TypeMedia, signaling.TypeShot:
+		return // the page's stats and gallery: no media flows from this program
 	}
 	p.printf("unexpected message from the server: %.200s", m.data)
 }
 
-// The messages this program sends: "type" and then the fields of
-// package signaling's message, as app.js writes {type: 'state', ...state}.
+// The messages this program sends besides fakebrowser.AnswerMessage:
+// "type" and then the fields of package signaling's message, as app.js
+// writes {type: 'state', ...state}.
 type (
-	answerMessage struct {
-		Type string `json:"type"`
-		signaling.Answer
-	}
 	candidateMessage struct {
 		Type string `json:"type"`
 		signaling.Candidate
@@ -157,7 +165,7 @@ func (s *signalConn) send(msg any) error {
 
 // sendAnswer sends {"type":"answer","sdp":"…"}.
 func (s *signalConn) sendAnswer(text string) error {
-	return s.send(answerMessage{signaling.TypeAnswer, signaling.Answer{SDP: text}})
+	return s.send(fakebrowser.AnswerMessage{Type: signaling.TypeAnswer, Answer: signaling.Answer{SDP: text}})
 }
 
 // report sends the four RTCPeerConnection states, as app.js does on every

@@ -106,7 +106,9 @@ func startServer(t *testing.T) (page string, log *lockedBuffer) {
 			t.Logf("server log:\n%s", log)
 		}
 	})
-	waitFor(t, log, "listening", 10*time.Second)
+	// Not "listening": the UDP port's line says it too, before the page's
+	// port is open, and a dial then is refused.
+	waitFor(t, log, "waiting for a browser", 10*time.Second)
 	return "http://" + httpAddr, log
 }
 
