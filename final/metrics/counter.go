@@ -27,6 +27,7 @@ func (c *Counter) Value() uint64 { return c.v.Load() }
 // every Prometheus user expects of a counter.
 func checkCounterName(name string) {
 	if !strings.HasSuffix(name, "_total") {
+		// invariant: names, labels and buckets are constants of the program, registered at start; nothing from the network reaches here
 		panic(fmt.Sprintf("metrics: counter %q does not end in _total", name))
 	}
 }

@@ -37,6 +37,7 @@ func (r *Registry) NewHistogram(name, help string, buckets []float64) *Histogram
 	}
 	for i, u := range upper {
 		if math.IsNaN(u) || math.IsInf(u, 0) || i > 0 && u <= upper[i-1] {
+			// invariant: names, labels and buckets are constants of the program, registered at start; nothing from the network reaches here
 			panic(fmt.Sprintf("metrics: histogram %s: buckets %v are not increasing finite numbers", name, buckets))
 		}
 	}
@@ -95,6 +96,7 @@ func (h *Histogram) appendSamples(b []byte, name string) []byte {
 // ExponentialBuckets(0.001, 2, 12) spans 1 ms to 2.048 s.
 func ExponentialBuckets(start, factor float64, n int) []float64 {
 	if start <= 0 || factor <= 1 || n < 1 {
+		// invariant: names, labels and buckets are constants of the program, registered at start; nothing from the network reaches here
 		panic(fmt.Sprintf("metrics: ExponentialBuckets(%v, %v, %d): want start > 0, factor > 1, n ≥ 1", start, factor, n))
 	}
 	b := make([]float64, n)

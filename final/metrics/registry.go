@@ -40,6 +40,7 @@ func NewRegistry() *Registry {
 // the program at start-up, and a clash is a bug to fix, not to handle.
 func (r *Registry) register(f *family, suffixes ...string) {
 	if !validName(f.name) {
+		// invariant: names, labels and buckets are constants of the program, registered at start; nothing from the network reaches here
 		panic(fmt.Sprintf("metrics: %q is not a valid metric name", f.name))
 	}
 	// The format is UTF-8; a docstring that is not would make the whole
@@ -52,11 +53,13 @@ func (r *Registry) register(f *family, suffixes ...string) {
 	}
 	for _, s := range suffixes {
 		if other, ok := r.names[f.name+s]; ok {
+			// invariant: names, labels and buckets are constants of the program, registered at start; nothing from the network reaches here
 			panic(fmt.Sprintf("metrics: %s is already registered (by %s)", f.name+s, other))
 		}
 	}
 	// A histogram x and a metric named x: both would claim "# TYPE x".
 	if other, ok := r.names[f.name]; ok {
+		// invariant: names, labels and buckets are constants of the program, registered at start; nothing from the network reaches here
 		panic(fmt.Sprintf("metrics: %s is already registered (by %s)", f.name, other))
 	}
 	r.names[f.name] = f.name
